@@ -1,0 +1,33 @@
+@{
+    RootModule           = 'bin/PSIpc.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '4f6b0a52-2d0c-4a51-9c59-7f0e3c1d8a21'
+    Author               = 'The PSIpc developers'
+    CompanyName          = 'PSIpc'
+    Copyright            = '(c) 2026 The PSIpc developers. MIT licence.'
+    Description          = 'Inter-process communication for PowerShell on Linux: pipes, FIFOs, message queues, shared memory, semaphores, file locks, sockets and signals as cmdlets whose objects compose into pipelines.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('PSIpc.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Close-IpcChannel'
+        'Connect-IpcPipe'
+        'New-IpcFifo'
+        'New-IpcPipe'
+        'Open-IpcFifo'
+        'Receive-IpcMessage'
+        'Remove-IpcFifo'
+        'Send-IpcMessage'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO')
+            ProjectUri   = 'https://github.com/psipc/PSIpc'
+            LicenseUri   = 'https://github.com/psipc/PSIpc/blob/main/LICENSE'
+            ReleaseNotes = 'Foundation: the channel model, anonymous pipes and FIFOs with Send-IpcMessage / Receive-IpcMessage.'
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Threading;
+
+namespace PSIpc;
+
+/// <summary>
+/// Anything that carries messages: pipe ends, FIFO ends, and later queues, sockets and shared-memory rings.
+/// Send and Receive work from script and from .NET; Dispose closes the channel.
+/// </summary>
+public abstract class IpcChannel : IDisposable
+{
+    private long _sent;
+    private long _received;
+    private int _disposed;
+
+    protected IpcChannel(IpcFraming framing)
+    {
+        Framing = framing;
+    }
+
+    /// <summary>The mechanism behind the channel.</summary>
+    public abstract IpcChannelKind Kind { get; }
+
+    /// <summary>A name that identifies the channel, such as <c>pipe:[81234]</c>; null where the channel has a Path instead.</summary>
+    public string? Name { get; protected set; }
+
+    /// <summary>The file-system path of the channel, for FIFOs and socket files.</summary>
+    public string? Path { get; protected set; }
+
+    /// <summary>Which way this end carries messages.</summary>
+    public abstract IpcDirection Direction { get; }
+
+    /// <summary>How messages are delimited.</summary>
+    public IpcFraming Framing { get; }
+
+    /// <summary>False once the channel was closed.</summary>
+    public bool IsOpen => Volatile.Read(ref _disposed) == 0;
+
+    /// <summary>Messages sent through this end.</summary>
+    public long MessagesSent => Interlocked.Read(ref _sent);
+
+    /// <summary>Messages received from this end.</summary>
+    public long MessagesReceived => Interlocked.Read(ref _received);
+
+    /// <summary>The largest payload Receive accepts, and Send sends, in bytes (64 MiB unless set).</summary>
+    public int MaxMessageSize { get; set; } = Frame.DefaultMaxPayload;
+
+    /// <summary>Sends one message. The encoding defaults to CliXml on Message framing and Text otherwise.</summary>
+    /// <returns>The envelope of what was sent.</returns>
+    public IpcMessage Send(object? body, IpcEncoding? encoding = null, int depth = 2, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        IpcEncoding enc = encoding ?? MessageCodec.DefaultFor(Framing, body);
+        CheckEncodingForSend(enc);
+        byte[] payload = MessageCodec.Encode(body, enc, depth);
+        SendPayload(payload, enc, timeout, cancellationToken);
+        return new IpcMessage(body, payload.Length, enc, this);
+    }
+
+    /// <summary>Sends bytes that are already encoded, without copying them into a new array.</summary>
+    public void SendPayload(ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        if (Direction == IpcDirection.Read)
+        {
+            throw new InvalidOperationException($"This {Kind} end was opened for reading; it cannot send.");
+        }
+
+        if (payload.Length > MaxMessageSize)
+        {
+            throw new ArgumentException($"The message is {payload.Length} bytes, more than this channel's limit of {MaxMessageSize} bytes (MaxMessageSize).");
+        }
+
+        SendCore(payload, encoding, Deadline.After(timeout), cancellationToken);
+        Interlocked.Increment(ref _sent);
+    }
+
+    /// <summary>
+    /// Receives one message; null at end of stream (the peer closed and nothing is left).
+    /// <paramref name="encoding"/> chooses how to decode Line and Raw data (Text unless set), and on Message framing
+    /// Bytes or Text return the payload undecoded.
+    /// </summary>
+    public IpcMessage? Receive(TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        if (Direction == IpcDirection.Write)
+        {
+            throw new InvalidOperationException($"This {Kind} end was opened for writing; it cannot receive.");
+        }
+
+        RawMessage? raw = ReceiveCore(Deadline.After(timeout), cancellationToken);
+        if (raw is null)
+        {
+            return null;
+        }
+
+        IpcEncoding enc = raw.Value.Encoding;
+        if (encoding is { } asked && (Framing != IpcFraming.Message || asked is IpcEncoding.Bytes or IpcEncoding.Text))
+        {
+            enc = asked;
+        }
+
+        Interlocked.Increment(ref _received);
+        ReadOnlySpan<byte> payload = raw.Value.Payload.AsSpan(0, raw.Value.Length);
+        return new IpcMessage(MessageCodec.Decode(payload, enc), raw.Value.Length, enc, this);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+            ChannelRegistry.Forget(this);
+        }
+    }
+
+    public override string ToString() => $"{Kind} {Path ?? Name} ({Direction}, {Framing}{(IsOpen ? string.Empty : ", closed")})";
+
+    /// <summary>Writes one message's payload, framed as the channel's Framing says.</summary>
+    private protected abstract void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, Deadline deadline, CancellationToken cancellationToken);
+
+    /// <summary>Reads one message's payload; null at end of stream.</summary>
+    private protected abstract RawMessage? ReceiveCore(Deadline deadline, CancellationToken cancellationToken);
+
+    protected abstract void Dispose(bool disposing);
+
+    protected void ThrowIfClosed()
+    {
+        if (!IsOpen)
+        {
+            throw new ObjectDisposedException(ToString(), $"The {Kind} channel {Path ?? Name} is closed.");
+        }
+    }
+
+    private void CheckEncodingForSend(IpcEncoding encoding)
+    {
+        if (Framing == IpcFraming.Line && encoding is IpcEncoding.CliXml or IpcEncoding.Bytes)
+        {
+            throw new ArgumentException($"A channel with Line framing carries text lines; {encoding} cannot be sent on it. Use -Encoding Text or Json, or open the channel with -Framing Message.");
+        }
+
+        if (Framing == IpcFraming.Raw && encoding is IpcEncoding.CliXml)
+        {
+            throw new ArgumentException("A channel with Raw framing has no message boundaries, so CliXml cannot be read back from it. Use -Encoding Bytes, Text or Json, or -Framing Message.");
+        }
+    }
+}
+
+/// <summary>One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>.</summary>
+internal readonly record struct RawMessage(byte[] Payload, int Length, IpcEncoding Encoding);

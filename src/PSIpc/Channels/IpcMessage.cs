@@ -1,0 +1,33 @@
+using System;
+
+namespace PSIpc;
+
+/// <summary>A received (or sent) message with what is known about it: the envelope that -AsEnvelope emits.</summary>
+public sealed class IpcMessage
+{
+    public IpcMessage(object? body, int length, IpcEncoding encoding, IpcChannel channel)
+    {
+        Body = body;
+        Length = length;
+        Encoding = encoding;
+        Channel = channel;
+        Timestamp = DateTimeOffset.Now;
+    }
+
+    /// <summary>The decoded body: a deserialized object, a string, or byte[].</summary>
+    public object? Body { get; }
+
+    /// <summary>The payload's length in bytes, without framing.</summary>
+    public int Length { get; }
+
+    /// <summary>The encoding the payload was decoded with.</summary>
+    public IpcEncoding Encoding { get; }
+
+    /// <summary>When this process sent or received it.</summary>
+    public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The channel it came from or went to.</summary>
+    public IpcChannel Channel { get; }
+
+    public override string ToString() => Body?.ToString() ?? string.Empty;
+}

@@ -1,0 +1,334 @@
+using System;
+using System.Buffers;
+using System.Threading;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>
+/// A channel over byte-stream descriptors (pipe and FIFO ends; later stream sockets), with Message, Line or Raw framing.
+/// Descriptors are non-blocking; waits use poll(2) on the descriptor and an eventfd that cancellation and Dispose signal,
+/// so -Timeout and Ctrl+C are honoured at once. Short reads and writes are completed and EINTR is retried.
+/// </summary>
+public abstract class StreamChannel : IpcChannel
+{
+    private const int InitialBuffer = 64 * 1024;
+
+    private readonly SafeFd? _readFd;
+    private readonly SafeFd? _writeFd;
+    private readonly SafeFd _wake;
+    private readonly object _sendLock = new();
+    private readonly object _receiveLock = new();
+    private byte[] _buffer = Array.Empty<byte>();
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _waitBeforeFirstRead;
+    private bool _faulted;
+
+    private protected StreamChannel(SafeFd? readFd, SafeFd? writeFd, IpcFraming framing, bool waitBeforeFirstRead = false)
+        : base(framing)
+    {
+        _readFd = readFd;
+        _writeFd = writeFd;
+        _waitBeforeFirstRead = waitBeforeFirstRead;
+        _wake = Fd.EventFd();
+        if (readFd is not null)
+        {
+            Fd.SetNonBlocking(readFd, true);
+        }
+
+        if (writeFd is not null)
+        {
+            Fd.SetNonBlocking(writeFd, true);
+        }
+
+        ChannelRegistry.Track(this);
+    }
+
+    /// <inheritdoc/>
+    public override IpcDirection Direction => (_readFd, _writeFd) switch
+    {
+        (not null, not null) => IpcDirection.Both,
+        (not null, null) => IpcDirection.Read,
+        _ => IpcDirection.Write,
+    };
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, Deadline deadline, CancellationToken cancellationToken)
+    {
+        lock (_sendLock)
+        {
+            if (_faulted)
+            {
+                throw new InvalidOperationException($"An earlier send on {this} stopped in the middle of a message, so the stream is no longer aligned on message boundaries. Close the channel and open a new one.");
+            }
+
+            int extra = Framing switch
+            {
+                IpcFraming.Message => Frame.HeaderSize,
+                IpcFraming.Line => 1,
+                _ => 0,
+            };
+
+            int total = payload.Length + extra;
+            byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
+            try
+            {
+                Span<byte> frame = rented.AsSpan(0, total);
+                if (Framing == IpcFraming.Message)
+                {
+                    Frame.WriteHeader(frame, encoding, payload.Length);
+                    payload.CopyTo(frame.Slice(Frame.HeaderSize));
+                }
+                else
+                {
+                    payload.CopyTo(frame);
+                    if (Framing == IpcFraming.Line)
+                    {
+                        frame[total - 1] = (byte)'\n';
+                    }
+                }
+
+                WriteAll(frame, deadline, cancellationToken);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private protected override RawMessage? ReceiveCore(Deadline deadline, CancellationToken cancellationToken)
+    {
+        lock (_receiveLock)
+        {
+            return Framing switch
+            {
+                IpcFraming.Message => ReceiveFrame(deadline, cancellationToken),
+                IpcFraming.Line => ReceiveLine(deadline, cancellationToken),
+                _ => ReceiveRaw(deadline, cancellationToken),
+            };
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Fd.SignalEvent(_wake);
+            _readFd?.Dispose();
+            _writeFd?.Dispose();
+            _wake.Dispose();
+        }
+    }
+
+    private RawMessage? ReceiveFrame(Deadline deadline, CancellationToken cancellationToken)
+    {
+        // Nothing is consumed until the whole frame is buffered, so a timeout in the middle of a frame loses nothing.
+        if (!Fill(Frame.HeaderSize, deadline, cancellationToken))
+        {
+            return CheckCleanEnd("header");
+        }
+
+        (IpcEncoding encoding, int length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize);
+        if (!Fill(Frame.HeaderSize + length, deadline, cancellationToken))
+        {
+            int got = _end - _start - Frame.HeaderSize;
+            Discard();
+            throw new IpcProtocolException(
+                "FrameTruncated",
+                $"The peer closed {this} after {got} of the {length} bytes of a message; the partial message was discarded.");
+        }
+
+        byte[] payload = _buffer.AsSpan(_start + Frame.HeaderSize, length).ToArray();
+        _start += Frame.HeaderSize + length;
+        return new RawMessage(payload, length, encoding);
+    }
+
+    private RawMessage? ReceiveLine(Deadline deadline, CancellationToken cancellationToken)
+    {
+        int scanned = 0;
+        while (true)
+        {
+            int newline = _buffer.AsSpan(_start + scanned, _end - _start - scanned).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                int lineLength = scanned + newline;
+                int contentLength = lineLength > 0 && _buffer[_start + lineLength - 1] == (byte)'\r' ? lineLength - 1 : lineLength;
+                byte[] line = _buffer.AsSpan(_start, contentLength).ToArray();
+                _start += lineLength + 1;
+                return new RawMessage(line, contentLength, IpcEncoding.Text);
+            }
+
+            scanned = _end - _start;
+            if (scanned > MaxMessageSize)
+            {
+                Discard();
+                throw new IpcProtocolException("LineTooLong", $"A line on {this} is longer than the limit of {MaxMessageSize} bytes (MaxMessageSize); it was discarded.");
+            }
+
+            if (!Fill(scanned + 1, deadline, cancellationToken))
+            {
+                if (_end == _start)
+                {
+                    return null;
+                }
+
+                // The last line of a stream need not end in a newline (as with printf without \n).
+                byte[] last = _buffer.AsSpan(_start, _end - _start).ToArray();
+                Discard();
+                return new RawMessage(last, last.Length, IpcEncoding.Text);
+            }
+        }
+    }
+
+    private RawMessage? ReceiveRaw(Deadline deadline, CancellationToken cancellationToken)
+    {
+        if (!Fill(1, deadline, cancellationToken))
+        {
+            return null;
+        }
+
+        byte[] chunk = _buffer.AsSpan(_start, _end - _start).ToArray();
+        Discard();
+        return new RawMessage(chunk, chunk.Length, IpcEncoding.Bytes);
+    }
+
+    private RawMessage? CheckCleanEnd(string part)
+    {
+        if (_end == _start)
+        {
+            return null;
+        }
+
+        int got = _end - _start;
+        Discard();
+        throw new IpcProtocolException(
+            "FrameTruncated",
+            $"The peer closed {this} after {got} bytes of a {Frame.HeaderSize}-byte message {part}; the partial message was discarded.");
+    }
+
+    private void Discard()
+    {
+        _start = 0;
+        _end = 0;
+    }
+
+    /// <summary>Reads until at least <paramref name="count"/> bytes are buffered; false at end of stream first.</summary>
+    private bool Fill(int count, Deadline deadline, CancellationToken cancellationToken)
+    {
+        SafeFd fd = _readFd ?? throw new InvalidOperationException("This end cannot receive.");
+        while (_end - _start < count)
+        {
+            if (_eof)
+            {
+                return false;
+            }
+
+            EnsureSpace(count);
+            if (_waitBeforeFirstRead)
+            {
+                // A FIFO opened for reading with no writer yet reads as end of stream; wait for a writer's data or hang-up first.
+                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
+                _waitBeforeFirstRead = false;
+            }
+
+            int n = Fd.Read(fd, _buffer.AsSpan(_end));
+            if (n > 0)
+            {
+                _end += n;
+            }
+            else if (n == 0)
+            {
+                _eof = true;
+            }
+            else
+            {
+                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
+            }
+        }
+
+        return true;
+    }
+
+    private void EnsureSpace(int count)
+    {
+        if (_buffer.Length == 0)
+        {
+            _buffer = new byte[Math.Max(InitialBuffer, count)];
+        }
+
+        if (_start > 0 && (_buffer.Length - _start < count || _end == _buffer.Length))
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_buffer.Length < count || _end == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(count, _buffer.Length * 2));
+        }
+    }
+
+    private void WriteAll(ReadOnlySpan<byte> data, Deadline deadline, CancellationToken cancellationToken)
+    {
+        SafeFd fd = _writeFd ?? throw new InvalidOperationException("This end cannot send.");
+        int written = 0;
+        try
+        {
+            while (written < data.Length)
+            {
+                int n = Fd.Write(fd, data.Slice(written));
+                if (n >= 0)
+                {
+                    written += n;
+                }
+                else
+                {
+                    WaitReady(fd, Fd.POLLOUT, deadline, cancellationToken);
+                }
+            }
+        }
+        catch when (written > 0 && written < data.Length && Framing == IpcFraming.Message)
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    private void WaitReady(SafeFd fd, short events, Deadline deadline, CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(static state => Fd.SignalEvent((SafeFd)state!), _wake)
+            : default;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ThrowIfClosed();
+            int timeout = deadline.RemainingMilliseconds();
+            if (timeout == 0)
+            {
+                throw Timeout(events, deadline);
+            }
+
+            if (Fd.Poll(fd, events, _wake, timeout, out bool woken))
+            {
+                return;
+            }
+
+            if (woken)
+            {
+                Fd.DrainEvent(_wake);
+            }
+            else if (deadline.HasExpired)
+            {
+                throw Timeout(events, deadline);
+            }
+        }
+    }
+
+    private IpcTimeoutException Timeout(short events, Deadline deadline) => events == Fd.POLLOUT
+        ? new IpcTimeoutException("SendTimeout", $"Sending on {this} did not complete within {deadline.Timeout}: the reader is not taking data. Check that the reader is running, or raise -Timeout.")
+        : new IpcTimeoutException("ReceiveTimeout", $"No message arrived on {this} within {deadline.Timeout}. Check that the writer is running, or raise -Timeout.");
+}

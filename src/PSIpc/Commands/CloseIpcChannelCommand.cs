@@ -1,0 +1,26 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Closes channels.</para>
+/// <para type="description">Closing the writing end lets the reader see end of stream. Closing twice is harmless.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Close, "IpcChannel", DefaultParameterSetName = "Default")]
+[OutputType(typeof(void))]
+public sealed class CloseIpcChannelCommand : IpcCmdlet
+{
+    /// <summary>The channels to close.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public IpcChannel[] Channel { get; set; } = Array.Empty<IpcChannel>();
+
+    protected override void ProcessRecord()
+    {
+        foreach (IpcChannel channel in Channel)
+        {
+            channel.Dispose();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// The base of every PSIpc cmdlet: a CancellationToken cancelled by StopProcessing (Ctrl+C), and error helpers that
+/// turn the module's exceptions into ErrorRecords. Nothing here calls WriteObject or WriteError off the pipeline thread.
+/// </summary>
+public abstract class IpcCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    protected CancellationToken CancelToken => _cancellation.Token;
+
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void StopProcessing()
+    {
+        _cancellation.Cancel();
+    }
+
+    /// <summary>A per-item failure: written, and the cmdlet goes on with the next item.</summary>
+    protected void WriteIpcError(Exception exception, object? target, string context, string? errorId = null)
+    {
+        ThrowIfStopping(exception);
+        WriteError(ErrorHelper.ToRecord(exception, target, context, errorId));
+    }
+
+    /// <summary>A failure that ends the command.</summary>
+    protected void ThrowIpcError(Exception exception, object? target, string context, string? errorId = null)
+    {
+        ThrowIfStopping(exception);
+        ThrowTerminatingError(ErrorHelper.ToRecord(exception, target, context, errorId));
+    }
+
+    /// <summary>Cancellation by Ctrl+C is not an error: it stops the pipeline.</summary>
+    protected void ThrowIfStopping(Exception exception)
+    {
+        if (exception is OperationCanceledException && _cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+}

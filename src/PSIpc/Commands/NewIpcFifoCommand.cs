@@ -1,0 +1,50 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates a named pipe (FIFO) in the file system.</para>
+/// <para type="description">The FIFO gets exactly -Mode (0600 unless asked), whatever the umask.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "IpcFifo", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
+[OutputType(typeof(IpcFifo))]
+public sealed class NewIpcFifoCommand : IpcCmdlet
+{
+    /// <summary>Where to create the FIFO.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Where to create the FIFO, taken literally.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "LiteralPath")]
+    [Alias("PSPath")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Permissions: 0600 (owner read/write) unless given, as octal (0640) or letters (rw-r-----).</summary>
+    [Parameter]
+    [ModeTransformation]
+    public IpcFileMode Mode { get; set; } = new(0x180);
+
+    protected override void ProcessRecord()
+    {
+        foreach (string path in ParameterSetName == "Path" ? Path : LiteralPath)
+        {
+            string resolved = PathHelper.ResolveNew(this, path);
+            if (!ShouldProcess(resolved, $"Create FIFO with mode {Mode}"))
+            {
+                continue;
+            }
+
+            try
+            {
+                WriteObject(IpcFifo.Create(resolved, Mode.Value));
+            }
+            catch (NativeException e)
+            {
+                WriteIpcError(e, resolved, $"Cannot create the FIFO '{resolved}'");
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Receives messages from a channel and emits their bodies.</para>
+/// <para type="description">Receives one message unless -Count or -Continuous is given. End of stream (the peer closed) ends the command quietly; -Timeout limits the wait for each message; Ctrl+C stops it.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Receive, "IpcMessage", DefaultParameterSetName = "Count")]
+[OutputType(typeof(object))]
+[OutputType(typeof(IpcMessage))]
+public sealed class ReceiveIpcMessageCommand : IpcCmdlet
+{
+    /// <summary>The channel to receive from.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public IpcChannel Channel { get; set; } = null!;
+
+    /// <summary>How many messages to receive (1 unless given); fewer when the stream ends first.</summary>
+    [Parameter(ParameterSetName = "Count")]
+    [ValidateRange(1, int.MaxValue)]
+    public int Count { get; set; } = 1;
+
+    /// <summary>Receives until the peer closes the channel or Ctrl+C.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Continuous")]
+    public SwitchParameter Continuous { get; set; }
+
+    /// <summary>How long to wait for each message: seconds or a TimeSpan; no limit unless given.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>Emits IpcMessage envelopes (Body, Length, Encoding, Timestamp, Channel) instead of bodies.</summary>
+    [Parameter]
+    public SwitchParameter AsEnvelope { get; set; }
+
+    /// <summary>How Line and Raw data are decoded (Text unless given; Bytes gives byte[]; Json parses each line). On Message framing, Bytes or Text return the payload undecoded.</summary>
+    [Parameter]
+    public IpcEncoding? Encoding { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        long wanted = Continuous ? long.MaxValue : Count;
+        for (long i = 0; i < wanted; i++)
+        {
+            IpcMessage? message = null;
+            try
+            {
+                message = Channel.Receive(Timeout, Encoding, CancelToken);
+            }
+            catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            {
+                ThrowIpcError(e, Channel, $"Cannot receive from {Channel}");
+            }
+
+            if (message is null)
+            {
+                WriteVerbose($"{Channel}: end of stream after {i} message(s).");
+                return;
+            }
+
+            WriteObject(AsEnvelope ? message : message.Body);
+        }
+    }
+}
