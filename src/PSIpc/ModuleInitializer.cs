@@ -35,7 +35,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo module)
     {
-        ChannelRegistry.CloseAll();
+        ChannelRegistry.CloseForCurrentRunspace();
         lock (Gate)
         {
             if (_hooked)

@@ -46,8 +46,8 @@ internal static class ChannelRegistry
         }
     }
 
-    /// <summary>Closes every channel still open (module removal).</summary>
-    public static void CloseAll() => Close(null);
+    /// <summary>Closes the channels the current runspace opened (module removal); every channel when there is no runspace.</summary>
+    public static void CloseForCurrentRunspace() => Close(Runspace.DefaultRunspace);
 
     private static void Close(Runspace? only)
     {

@@ -54,6 +54,22 @@ public abstract class StreamChannel : IpcChannel
         _ => IpcDirection.Write,
     };
 
+    /// <summary>The kernel buffer size of a pipe or FIFO end (F_GETPIPE_SZ); 0 once closed.</summary>
+    private protected int PipeBufferSize
+    {
+        get
+        {
+            try
+            {
+                return IsOpen ? Fd.GetPipeSize(_writeFd ?? _readFd!) : 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                return 0;
+            }
+        }
+    }
+
     private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, Deadline deadline, CancellationToken cancellationToken)
     {
         lock (_sendLock)

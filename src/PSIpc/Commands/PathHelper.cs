@@ -33,12 +33,15 @@ internal static class PathHelper
         {
             matches = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
         }
-        catch (ItemNotFoundException e)
+        catch (ItemNotFoundException)
         {
-            cmdlet.WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, path)
-            {
-                ErrorDetails = new ErrorDetails($"No file matches '{path}'."),
-            });
+            matches = new Collection<string>();
+            provider = null!;
+        }
+
+        if (matches.Count == 0)
+        {
+            cmdlet.WriteError(ErrorHelper.Create("PathNotFound", ErrorCategory.ObjectNotFound, path, $"No file matches '{path}'. Check the pattern, or use -LiteralPath for a name with [ ] * ? in it."));
             return System.Array.Empty<string>();
         }
 

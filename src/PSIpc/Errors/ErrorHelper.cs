@@ -24,7 +24,7 @@ internal static class ErrorHelper
             return ErrorCategory.ResourceExists;
         }
 
-        if (errno == Errno.EINVAL || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE)
+        if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE)
         {
             return ErrorCategory.InvalidArgument;
         }

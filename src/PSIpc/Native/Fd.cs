@@ -116,6 +116,13 @@ internal static unsafe class Fd
         return flags & LibC.O_ACCMODE;
     }
 
+    /// <summary>Asks for a pipe buffer of <paramref name="bytes"/> (up to /proc/sys/fs/pipe-max-size); returns the size granted, or -1.</summary>
+    public static int TrySetPipeSize(SafeFd fd, int bytes)
+    {
+        using var lease = new FdLease(fd);
+        return LibC.fcntl(lease.Value, LibC.F_SETPIPE_SZ, bytes);
+    }
+
     public static int GetPipeSize(SafeFd fd)
     {
         using var lease = new FdLease(fd);

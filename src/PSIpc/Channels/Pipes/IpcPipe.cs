@@ -11,6 +11,8 @@ namespace PSIpc;
 /// </summary>
 public sealed class IpcPipe : StreamChannel
 {
+    private const int InSessionBufferSize = 1024 * 1024;
+
     private SafeFd? _client;
 
     private IpcPipe(SafeFd? readFd, SafeFd? writeFd, SafeFd? client, IpcFraming framing, ulong inode)
@@ -27,6 +29,9 @@ public sealed class IpcPipe : StreamChannel
     /// <summary>The pipe's inode, as /proc/PID/fd shows it.</summary>
     public ulong Inode { get; }
 
+    /// <summary>The kernel's buffer for the pipe, in bytes: how much can be sent before a reader must take it.</summary>
+    public int BufferSize => PipeBufferSize;
+
     /// <summary>The descriptor number of the child's end while this process still holds it; null afterwards.</summary>
     public string? ClientHandle => _client is { IsClosed: false } c ? c.Number.ToString(CultureInfo.InvariantCulture) : null;
 
@@ -40,6 +45,9 @@ public sealed class IpcPipe : StreamChannel
             switch (direction)
             {
                 case IpcDirection.Both:
+                    // Both ends in one session: the only reader is the sender itself, so a larger buffer (1 MiB where
+                    // /proc/sys/fs/pipe-max-size allows) lets more be sent before Receive must run.
+                    Fd.TrySetPipeSize(writeEnd, InSessionBufferSize);
                     return new IpcPipe(readEnd, writeEnd, null, framing, inode);
                 case IpcDirection.Write:
                     Fd.SetCloseOnExec(readEnd, false);

@@ -1,0 +1,286 @@
+# New-IpcFifo, Open-IpcFifo and Remove-IpcFifo: named pipes against PSIpc, C and shell peers.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+}
+
+AfterAll {
+    Remove-TestRoot
+}
+
+Describe 'New-IpcFifo' {
+    AfterEach {
+        foreach ($f in [System.IO.Directory]::GetFileSystemEntries($TestRoot)) { [System.IO.File]::Delete($f) }
+    }
+
+    Context 'success' {
+        It 'creates a FIFO with mode 0600 by default' {
+            $path = Join-TestPath 'default'
+            $fifo = New-IpcFifo -Path $path
+            $fifo | Should -BeOfType ([PSIpc.IpcFifo])
+            $fifo.Path | Should -Be $path
+            $fifo.Mode | Should -Be '0600'
+            $fifo.Permissions | Should -Be 'prw-------'
+            Get-FileMode $path | Should -Be '0600'
+        }
+
+        It 'gives exactly -Mode <Mode> whatever the umask' -TestCases @(
+            @{ Mode = '0640'; Expected = '0640' }
+            @{ Mode = 666; Expected = '0666' }
+            @{ Mode = 'rw-rw-r--'; Expected = '0664' }
+            @{ Mode = '0o700'; Expected = '0700' }
+        ) {
+            $path = Join-TestPath 'moded'
+            (New-IpcFifo -Path $path -Mode $Mode).Mode | Should -Be $Expected
+            Get-FileMode $path | Should -Be $Expected
+        }
+
+        It 'takes paths from the pipeline and resolves relative paths' {
+            $names = 'a', 'b', 'c' | ForEach-Object { Join-TestPath $_ }
+            $made = $names | New-IpcFifo
+            $made | Should -HaveCount 3
+            foreach ($n in $names) { [System.IO.File]::Exists($n) | Should -BeTrue }
+        }
+
+        It 'does nothing with -WhatIf' {
+            $path = Join-TestPath 'whatif'
+            New-IpcFifo -Path $path -WhatIf
+            [System.IO.File]::Exists($path) | Should -BeFalse
+        }
+    }
+
+    Context 'bad input' {
+        It 'refuses an existing path with ResourceExists' {
+            $path = Join-TestPath 'exists'
+            [System.IO.File]::WriteAllText($path, 'regular file')
+            $err = { New-IpcFifo -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'mkfifo,EEXIST,PSIpc.Commands.NewIpcFifoCommand' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+            $err.TargetObject | Should -Be $path
+            $err.ErrorDetails.Message | Should -Match 'remove the existing object'
+            [System.IO.File]::ReadAllText($path) | Should -Be 'regular file'
+        }
+
+        It 'reports a missing directory as ObjectNotFound' {
+            $path = Join-TestPath 'no/such/dir/fifo'
+            $err = { New-IpcFifo -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'mkfifo,ENOENT' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err.TargetObject | Should -Be $path
+        }
+
+        It 'rejects a mode that is not octal with a clear message' -TestCases @(@{ Mode = '0800' }, @{ Mode = 'rwxrwxrwz' }, @{ Mode = 99999 }) {
+            { New-IpcFifo -Path (Join-TestPath 'badmode') -Mode $Mode -ErrorAction Stop } | Should -Throw -ExpectedMessage '*octal digits*'
+            [System.IO.File]::Exists((Join-TestPath 'badmode')) | Should -BeFalse
+        }
+
+        It 'refuses a path on another provider' {
+            $err = { New-IpcFifo -Path 'Env:/PSIPC_FIFO' -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFileSystemPath' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        }
+
+        It 'keeps the session going after a per-item error' {
+            $good = Join-TestPath 'good'
+            [System.IO.File]::WriteAllText((Join-TestPath 'taken'), '')
+            $made = (Join-TestPath 'taken'), $good | New-IpcFifo -ErrorAction SilentlyContinue -ErrorVariable errs
+            $made.Path | Should -Be $good
+            $errs | Should -HaveCount 1
+        }
+    }
+}
+
+Describe 'Open-IpcFifo' {
+    BeforeAll {
+        $fifo = (New-IpcFifo -Path (Join-TestPath 'chan')).Path
+    }
+    AfterAll {
+        Remove-IpcFifo -LiteralPath $fifo
+    }
+
+    Context 'between two PSIpc ends in one session' {
+        It 'carries messages and reports end of stream when the writer closes' {
+            $reader = Open-IpcFifo -Path $fifo -Direction Read
+            $writer = Open-IpcFifo -Path $fifo -Direction Write -Timeout 5
+            $reader.Direction | Should -Be 'Read'
+            $writer.Direction | Should -Be 'Write'
+            $writer.Kind | Should -Be 'Fifo'
+            'one', 'two' | Send-IpcMessage $writer
+            Close-IpcChannel $writer
+            Receive-IpcMessage $reader -Continuous -Timeout 5 | Should -Be @('one', 'two')
+            $reader.IsOpen | Should -BeTrue
+            Close-IpcChannel $reader
+            $reader.IsOpen | Should -BeFalse
+        }
+
+        It 'binds a FIFO object from the pipeline' {
+            $r = [pscustomobject]@{ Path = $fifo } | Open-IpcFifo -Direction Read
+            try { $r.Path | Should -Be $fifo } finally { $r.Dispose() }
+        }
+    }
+
+    Context 'with a C peer (the seeds programs)' {
+        It 'reads lines a C writer sends with -Framing Line' {
+            $writer = Build-CPeer 'fifo_writer'
+            $reader = Open-IpcFifo -Path $fifo -Direction Read -Framing Line
+            try {
+                $peer = Start-TestProcess -FileName $writer -ArgumentList @($fifo, 'Hello from C', 'second line')
+                Receive-IpcMessage $reader -Continuous -Timeout 10 | Should -Be @('Hello from C', 'second line')
+                (Wait-TestPeer $peer).ExitCode | Should -Be 0
+            }
+            finally { $reader.Dispose() }
+        }
+
+        It 'writes lines a C reader prints' {
+            $readerExe = Build-CPeer 'fifo_reader'
+            $peer = Start-TestProcess -FileName $readerExe -ArgumentList @($fifo)
+            $writer = Open-IpcFifo -Path $fifo -Direction Write -Framing Line -Timeout 20
+            try { 'to C', 'and more' | Send-IpcMessage $writer } finally { $writer.Dispose() }
+            $result = Wait-TestPeer $peer
+            $result.ExitCode | Should -Be 0
+            $result.StdOut | Should -Be "to C`nand more`n"
+        }
+    }
+
+    Context 'with shell peers' {
+        It 'reads what echo writes' {
+            $reader = Open-IpcFifo -Path $fifo -Direction Read -Framing Line
+            try {
+                $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'echo "hello from bash" > "$0"; printf "no newline" > "$0"', $fifo)
+                Receive-IpcMessage $reader -Timeout 10 | Should -Be 'hello from bash'
+                (Wait-TestPeer $peer).ExitCode | Should -Be 0
+            }
+            finally { $reader.Dispose() }
+        }
+
+        It 'writes what cat prints, in Raw framing' {
+            $peer = Start-TestProcess -FileName 'cat' -ArgumentList @($fifo)
+            $writer = Open-IpcFifo -Path $fifo -Direction Write -Framing Raw -Timeout 20
+            try {
+                Send-IpcMessage $writer 'raw '
+                Send-IpcMessage $writer ([byte[]](0x62, 0x79, 0x74, 0x65, 0x73)) -Encoding Bytes
+            }
+            finally { $writer.Dispose() }
+            (Wait-TestPeer $peer).StdOut | Should -BeExactly 'raw bytes'
+        }
+    }
+
+    Context 'bad input' {
+        It 'reports a missing FIFO as ObjectNotFound with the path as target' {
+            $missing = Join-TestPath 'missing'
+            $err = { Open-IpcFifo -LiteralPath $missing -Direction Read -ErrorAction Stop } | Should -Throw -ErrorId 'lstat,ENOENT,PSIpc.Commands.OpenIpcFifoCommand' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err.TargetObject | Should -Be $missing
+        }
+
+        It 'refuses a path that is not a FIFO' {
+            $file = Join-TestPath 'plain.txt'
+            [System.IO.File]::WriteAllText($file, 'x')
+            try {
+                $err = { Open-IpcFifo -Path $file -Direction Read -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo' -PassThru
+                $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+                $err.ErrorDetails.Message | Should -Match 'regular file, not a FIFO'
+            }
+            finally { [System.IO.File]::Delete($file) }
+        }
+
+        It 'times out opening for Write when no reader comes' {
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            $err = { Open-IpcFifo -Path $fifo -Direction Write -Timeout 0.3 -ErrorAction Stop } | Should -Throw -ErrorId 'FifoOpenTimeout' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $err.TargetObject | Should -Be $fifo
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 20
+        }
+
+        It 'fails with ConnectionError when the reader is gone (EPIPE)' {
+            $reader = Open-IpcFifo -Path $fifo -Direction Read
+            $writer = Open-IpcFifo -Path $fifo -Direction Write -Timeout 5
+            try {
+                $reader.Dispose()
+                $err = { Send-IpcMessage $writer 'nobody listens' -ErrorAction Stop } | Should -Throw -ErrorId 'write,EPIPE' -PassThru
+                $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+                $err.ErrorDetails.Message | Should -Match 'reader has closed'
+            }
+            finally { $writer.Dispose() }
+            # The session goes on.
+            1 + 1 | Should -Be 2
+        }
+
+        It 'reports a peer that closes in the middle of a frame as ProtocolError, never a half message' {
+            $frames = Build-CPeer 'frame_writer'
+            $reader = Open-IpcFifo -Path $fifo -Direction Read
+            try {
+                $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'exec "$0" whole cut > "$1"', $frames, $fifo)
+                Receive-IpcMessage $reader -Timeout 10 | Should -Be 'whole'
+                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameTruncated' -PassThru
+                $err.CategoryInfo.Category | Should -Be 'ProtocolError'
+                $err.Exception.Message | Should -Match '10 of the 100 bytes'
+                (Wait-TestPeer $peer).ExitCode | Should -Be 0
+            }
+            finally { $reader.Dispose() }
+        }
+
+        It 'reports plain text on a Message channel as ProtocolError' {
+            $reader = Open-IpcFifo -Path $fifo -Direction Read
+            try {
+                $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'echo "not a frame" > "$0"', $fifo)
+                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameBadMagic' -PassThru
+                $err.CategoryInfo.Category | Should -Be 'ProtocolError'
+                $err.ErrorDetails.Message | Should -Match 'Framing Line or Raw'
+                $null = Wait-TestPeer $peer
+            }
+            finally { $reader.Dispose() }
+        }
+
+        # Root passes every permission check, so the denied open runs as nobody (setpriv, util-linux).
+        It 'reports permission denied for another user as PermissionDenied' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
+            $setpriv = '/usr/bin/setpriv'
+            $peerHost = Get-PeerHost
+            $script = "Import-Module '$ModuleManifest'; try { Open-IpcFifo -Path '$fifo' -Direction Read -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.TargetObject }"
+            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $peer = Start-TestProcess -FileName $setpriv -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' }
+            $result = Wait-TestPeer $peer
+            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $lines[0] | Should -Be 'open,EACCES,PSIpc.Commands.OpenIpcFifoCommand'
+            $lines[1] | Should -Be 'PermissionDenied'
+            $lines[2] | Should -Be $fifo
+        }
+    }
+}
+
+Describe 'Remove-IpcFifo' {
+    It 'removes FIFOs from the pipeline' {
+        $made = 'r1', 'r2' | ForEach-Object { Join-TestPath $_ } | New-IpcFifo
+        $made | Remove-IpcFifo
+        foreach ($m in $made) { [System.IO.File]::Exists($m.Path) | Should -BeFalse }
+    }
+
+    It 'expands wildcards in -Path' {
+        'w1', 'w2' | ForEach-Object { Join-TestPath "wild-$_" } | New-IpcFifo | Out-Null
+        Remove-IpcFifo -Path (Join-TestPath 'wild-*')
+        [System.IO.Directory]::GetFileSystemEntries($TestRoot, 'wild-*') | Should -HaveCount 0
+    }
+
+    It 'leaves the FIFO with -WhatIf' {
+        $f = New-IpcFifo -Path (Join-TestPath 'kept')
+        Remove-IpcFifo -LiteralPath $f.Path -WhatIf
+        [System.IO.File]::Exists($f.Path) | Should -BeTrue
+        Remove-IpcFifo -LiteralPath $f.Path -Confirm:$false
+        [System.IO.File]::Exists($f.Path) | Should -BeFalse
+    }
+
+    It 'refuses to remove a regular file' {
+        $file = Join-TestPath 'keep.txt'
+        [System.IO.File]::WriteAllText($file, 'data')
+        $err = { Remove-IpcFifo -LiteralPath $file -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        [System.IO.File]::ReadAllText($file) | Should -Be 'data'
+        [System.IO.File]::Delete($file)
+    }
+
+    It 'reports a missing path as ObjectNotFound' {
+        $err = { Remove-IpcFifo -LiteralPath (Join-TestPath 'gone') -ErrorAction Stop } | Should -Throw -ErrorId 'lstat,ENOENT' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'reports a wildcard that matches nothing' {
+        $err = { Remove-IpcFifo -Path (Join-TestPath 'none-*') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
