@@ -108,13 +108,17 @@ function BeforeEach { param([Parameter(Mandatory, Position = 0)][scriptblock]$Sc
 function AfterEach { param([Parameter(Mandatory, Position = 0)][scriptblock]$Scriptblock) (Get-PcCurrentBlock).AfterEach.Add($Scriptblock) }
 
 function Format-PcValue {
-    param($Value)
+    param($Value, [int]$Depth = 0)
     if ($null -eq $Value) { return '$null' }
+    if ($Depth -gt 2) { return "$Value" }
     if ($Value -is [string]) { return "'$Value'" }
     if ($Value -is [bool]) { return "`$$Value" }
     if ($Value -is [scriptblock]) { return "{$Value}" }
+    if ($Value -is [System.Collections.IDictionary]) {
+        return '@{' + ((@($Value.Keys) | ForEach-Object { "$_=$(Format-PcValue $Value[$_] ($Depth + 1))" }) -join '; ') + '}'
+    }
     if ($Value -is [System.Collections.IEnumerable]) {
-        return '@(' + ((@($Value) | ForEach-Object { Format-PcValue $_ }) -join ', ') + ')'
+        return '@(' + ((@($Value) | ForEach-Object { Format-PcValue $_ ($Depth + 1) }) -join ', ') + ')'
     }
     "$Value"
 }

@@ -207,7 +207,7 @@ public abstract class StreamChannel : IpcChannel
 
         byte[] chunk = _buffer.AsSpan(_start, _end - _start).ToArray();
         Discard();
-        return new RawMessage(chunk, chunk.Length, IpcEncoding.Bytes);
+        return new RawMessage(chunk, chunk.Length, IpcEncoding.Text);
     }
 
     private RawMessage? CheckCleanEnd(string part)
