@@ -26,12 +26,16 @@ Describe 'Send-IpcMessage' {
             $got.Bytes | Should -Be @(1, 2)
         }
 
-        It 'honours -Depth for nested objects' {
-            $deep = [pscustomobject]@{ a = [pscustomobject]@{ b = [pscustomobject]@{ c = [pscustomobject]@{ d = 'bottom' } } } }
-            Send-IpcMessage $pipe $deep -Depth 1
-            (Receive-IpcMessage $pipe -Timeout 5).a.b.c | Should -BeOfType ([string])
-            Send-IpcMessage $pipe $deep -Depth 5
-            (Receive-IpcMessage $pipe -Timeout 5).a.b.c.d | Should -Be 'bottom'
+        It 'honours -Depth for nested .NET objects' {
+            $file = [System.IO.FileInfo]'/etc/passwd'
+            Send-IpcMessage $pipe $file -Depth 1
+            (Receive-IpcMessage $pipe -Timeout 5).Directory | Should -BeOfType ([string])
+            Send-IpcMessage $pipe $file -Depth 3
+            (Receive-IpcMessage $pipe -Timeout 5).Directory.Parent.FullName | Should -Be '/'
+        }
+
+        It 'rejects -Depth 0' {
+            { Send-IpcMessage $pipe 1 -Depth 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError'
         }
 
         It 'sends compact JSON with -Encoding Json, read back as objects' {

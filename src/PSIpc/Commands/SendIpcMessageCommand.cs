@@ -28,7 +28,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
 
     /// <summary>How deep CliXml and Json serialize nested objects (2 unless given, as Export-Clixml).</summary>
     [Parameter]
-    [ValidateRange(0, 100)]
+    [ValidateRange(1, 100)]
     public int Depth { get; set; } = 2;
 
     /// <summary>How long a send may wait for the reader to make room: seconds or a TimeSpan; no limit unless given.</summary>
