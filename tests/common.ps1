@@ -128,3 +128,11 @@ function Get-FileMode {
     param([Parameter(Mandatory)][string]$Path)
     '0' + [Convert]::ToString([int][System.IO.File]::GetUnixFileMode($Path), 8).PadLeft(3, '0')
 }
+
+function Get-SortedText {
+    # Sort-Object is not in the core engine: an ordinal sort of strings through .NET.
+    param([string[]]$Items)
+    $copy = [string[]]@($Items)
+    [System.Array]::Sort($copy, [System.StringComparer]::Ordinal)
+    , $copy
+}

@@ -1,0 +1,109 @@
+# The module as pwsh loads it: the manifest, its exports, dependency loading and cleanup.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+}
+
+AfterAll {
+    Remove-TestRoot
+}
+
+Describe 'PSIpc module' {
+    Context 'manifest' {
+        BeforeAll {
+            $manifest = Test-ModuleManifest -Path $ModuleManifest
+        }
+
+        It 'exports exactly the cmdlets the assembly defines' {
+            $compiled = [PSIpc.Commands.IpcCmdlet].Assembly.GetExportedTypes() |
+                Where-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).Count -gt 0 } |
+                ForEach-Object { $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]; "$($a.VerbName)-$($a.NounName)" }
+            $exported = (Get-Command -Module PSIpc).Name
+            $expected = Get-SortedText $compiled
+            $expected.Count | Should -BeGreaterOrEqual 8
+            Get-SortedText $exported | Should -Be $expected
+            Get-SortedText $manifest.ExportedCmdlets.Keys | Should -Be $expected
+        }
+
+        It 'uses only approved verbs' {
+            $approved = [System.Management.Automation.VerbsCommon], [System.Management.Automation.VerbsCommunications], [System.Management.Automation.VerbsData],
+            [System.Management.Automation.VerbsLifecycle], [System.Management.Automation.VerbsDiagnostic], [System.Management.Automation.VerbsSecurity],
+            [System.Management.Automation.VerbsOther] | ForEach-Object { $_.GetFields().Name }
+            foreach ($command in Get-Command -Module PSIpc) { $approved | Should -Contain $command.Verb }
+        }
+
+        It 'declares the version the assembly carries' {
+            $version = [PSIpc.Commands.IpcCmdlet].Assembly.GetName().Version
+            "$($version.Major).$($version.Minor).$($version.Build)" | Should -Be "$($manifest.Version)"
+        }
+
+        It 'declares ShouldProcess on the cmdlets that create or destroy' -TestCases @(
+            @{ Name = 'New-IpcPipe' }, @{ Name = 'New-IpcFifo' }, @{ Name = 'Remove-IpcFifo' }
+        ) {
+            (Get-Command $Name).Parameters.Keys | Should -Contain 'WhatIf'
+        }
+    }
+
+    Context 'dependency loading' {
+        It 'loads Tmds.LibC from the module''s own runtimes folder' {
+            $null = New-IpcPipe -WhatIf
+            $p = New-IpcPipe
+            $p.Dispose()
+            $libc = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Tmds.LibC' }
+            $libc | Should -HaveCount 1
+            $libc.Location | Should -Match ([regex]::Escape([System.IO.Path]::Combine($RepoRoot, 'bin', 'runtimes')) + '/linux-[a-z0-9]+/lib/')
+        }
+
+        It 'runs in a host that does not ship Tmds.LibC itself' {
+            $hostDir = [System.IO.Path]::GetDirectoryName([System.Environment]::ProcessPath)
+            [System.IO.File]::Exists([System.IO.Path]::Combine($hostDir, 'Tmds.LibC.dll')) | Should -BeFalse
+        }
+
+        It 'works in a fresh process that imports it by path' {
+            $peer = Start-IpcPeer -Script '$p = New-IpcPipe; Send-IpcMessage $p "fresh"; Receive-IpcMessage $p -Timeout 5'
+            $result = Wait-TestPeer $peer
+            $result.StdErr | Should -BeNullOrEmpty
+            $result.StdOut.Trim() | Should -Be 'fresh'
+        }
+    }
+
+    Context 'cleanup' {
+        It 'closes the channels a runspace opened when the runspace closes' {
+            $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+            $fifo = (New-IpcFifo -Path (Join-TestPath 'cleanup')).Path
+            $channels = $ps.AddScript("Import-Module '$ModuleManifest'; New-IpcPipe; Open-IpcFifo -Path '$fifo' -Direction Read").Invoke()
+            $channels | Should -HaveCount 2
+            foreach ($c in $channels) { $c.IsOpen | Should -BeTrue }
+            $ps.Runspace.Dispose()
+            $ps.Dispose()
+            foreach ($c in $channels) { $c.IsOpen | Should -BeFalse }
+            Remove-IpcFifo -LiteralPath $fifo
+        }
+
+        It 'closes the channels a runspace opened when the module is removed there, and only those' {
+            $mine = New-IpcPipe
+            $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+            try {
+                $theirs = $ps.AddScript("Import-Module '$ModuleManifest'; New-IpcPipe").Invoke()[0]
+                $ps.Commands.Clear()
+                $null = $ps.AddScript('Remove-Module PSIpc').Invoke()
+                $theirs.IsOpen | Should -BeFalse
+                $mine.IsOpen | Should -BeTrue
+            }
+            finally {
+                $ps.Dispose()
+                $mine.Dispose()
+            }
+        }
+
+        It 'leaves no child processes behind' {
+            $peer = Start-IpcPeer -Script '1'
+            $null = Wait-TestPeer $peer
+            Stop-TestPeers
+            $children = [System.IO.Directory]::GetDirectories('/proc') | Where-Object {
+                $stat = [System.IO.Path]::Combine($_, 'stat')
+                try { ([System.IO.File]::ReadAllText($stat) -split '\) ')[1].Split(' ')[1] -eq "$PID" } catch { $false }
+            }
+            @($children) | Should -HaveCount 0
+        }
+    }
+}
