@@ -109,6 +109,18 @@ Describe 'Open-IpcFifo' {
             $reader.IsOpen | Should -BeFalse
         }
 
+        It 'leaves no descriptors open after its channels are closed' {
+            $before = Get-OpenDescriptorCount
+            for ($i = 0; $i -lt 10; $i++) {
+                $r = Open-IpcFifo -Path $fifo -Direction Read
+                $w = Open-IpcFifo -Path $fifo -Direction Write -Timeout 5
+                Send-IpcMessage $w $i
+                Receive-IpcMessage $r -Timeout 5 | Should -Be $i
+                $w, $r | Close-IpcChannel
+            }
+            Get-OpenDescriptorCount | Should -Be $before
+        }
+
         It 'binds a FIFO object from the pipeline' {
             $r = [pscustomobject]@{ Path = $fifo } | Open-IpcFifo -Direction Read
             try { $r.Path | Should -Be $fifo } finally { $r.Dispose() }

@@ -66,6 +66,27 @@ Describe 'PSIpc module' {
         }
     }
 
+    Context 'packaging' {
+        It 'build.ps1 -Task Package lays out a module folder that imports on its own' {
+            $out = Join-TestPath 'package'
+            $peerHost = Get-PeerHost
+            $build = Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-File', [System.IO.Path]::Combine($RepoRoot, 'build.ps1'), '-Task', 'Package', '-NoBuild', '-OutputPath', $out))
+            $built = Wait-TestPeer $build -TimeoutSeconds 120
+            $built.ExitCode | Should -Be 0
+            $version = (Test-ModuleManifest -Path $ModuleManifest).Version
+            $folder = [System.IO.Path]::Combine($out, 'PSIpc', "$version")
+            foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'bin/PSIpc.dll', 'bin/PSIpc.deps.json', 'bin/runtimes/linux-x64/lib/netstandard2.0/Tmds.LibC.dll', 'bin/runtimes/linux-arm64/lib/netstandard2.0/Tmds.LibC.dll') {
+                [System.IO.File]::Exists([System.IO.Path]::Combine($folder, $file)) | Should -BeTrue -Because "$file belongs in the package"
+            }
+            [System.IO.File]::Exists([System.IO.Path]::Combine($folder, 'bin', 'System.Management.Automation.dll')) | Should -BeFalse
+            $use = Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$folder/PSIpc.psd1' -ErrorAction Stop; `$p = New-IpcPipe; Send-IpcMessage `$p 'packaged'; Receive-IpcMessage `$p -Timeout 5; (Get-Module PSIpc).ModuleBase"))
+            $used = Wait-TestPeer $use
+            $used.StdErr | Should -BeNullOrEmpty
+            ($used.StdOut.Trim() -split "`n")[0].Trim() | Should -Be 'packaged'
+            ($used.StdOut.Trim() -split "`n")[1].Trim() | Should -Be $folder
+        }
+    }
+
     Context 'cleanup' {
         It 'closes the channels a runspace opened when the runspace closes' {
             $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())

@@ -1,0 +1,117 @@
+<#
+.SYNOPSIS
+Builds, documents, tests and packages PSIpc.
+
+.DESCRIPTION
+Tasks:
+  Build    dotnet build of src/PSIpc into bin/ (the folder PSIpc.psd1 loads), with the manifest's ModuleVersion.
+  Help     en-US/PSIpc.dll-Help.xml from docs/ with PlatyPS's New-ExternalHelp when PlatyPS is installed.
+  Test     the Pester suite: Invoke-Pester (Pester 5.5+) when installed, else the bundled PesterCompat runner.
+  Package  a publishable module folder under out/PSIpc/<version>: manifest, formats, assembly, deps.json,
+           runtimes/ and en-US/. Builds first unless -NoBuild.
+Uses only .NET calls and core cmdlets, so it also runs in PSIpc.Host on machines without pwsh.
+
+.EXAMPLE
+./build.ps1
+Builds, generates help where PlatyPS is installed, and runs the Pester suite.
+
+.EXAMPLE
+./build.ps1 -Task Package
+Builds in Release and lays out out/PSIpc/<version>, ready for Publish-Module or a copy into $env:PSModulePath.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Help', 'Test', 'Package')]
+    [string[]]$Task = @('Build', 'Help', 'Test'),
+
+    [ValidateSet('Debug', 'Release')]
+    [string]$Configuration = 'Release',
+
+    [string]$OutputPath = [System.IO.Path]::Combine($PSScriptRoot, 'out'),
+
+    [switch]$NoBuild
+)
+
+$ErrorActionPreference = 'Stop'
+$root = $PSScriptRoot
+$manifestPath = [System.IO.Path]::Combine($root, 'PSIpc.psd1')
+$version = [regex]::Match([System.IO.File]::ReadAllText($manifestPath), "ModuleVersion\s*=\s*'([0-9.]+)'").Groups[1].Value
+if (-not $version) { throw "No ModuleVersion in $manifestPath." }
+
+function Invoke-Native {
+    param([string]$FileName, [string[]]$ArgumentList)
+    & $FileName @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "$FileName $($ArgumentList -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    "build: PSIpc $version ($Configuration)"
+    Invoke-Native 'dotnet' @('build', [System.IO.Path]::Combine($root, 'src', 'PSIpc', 'PSIpc.csproj'), '-c', $Configuration, "-p:ModuleVersion=$version", '-nologo', '-v', 'quiet')
+}
+
+function Invoke-Help {
+    $platyPS = Get-Module -ListAvailable -Name platyPS
+    if ($platyPS) {
+        Import-Module platyPS
+        $null = New-ExternalHelp -Path ([System.IO.Path]::Combine($root, 'docs')) -OutputPath ([System.IO.Path]::Combine($root, 'en-US')) -Force
+        'help: en-US generated with PlatyPS'
+    }
+    else {
+        Write-Warning 'help: PlatyPS is not installed, so en-US was not regenerated (Install-Module platyPS).'
+    }
+}
+
+function Invoke-Test {
+    $files = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($root, 'tests'), '*.Tests.ps1')
+    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.5.0' }
+    if ($pester) {
+        Import-Module Pester -MinimumVersion 5.5.0
+        $result = Invoke-Pester -Path $files -Output Detailed -PassThru
+        if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) test(s) failed." }
+    }
+    else {
+        'test: Pester 5.5+ is not installed; running the bundled PesterCompat runner'
+        . ([System.IO.Path]::Combine($root, 'tests', 'PesterCompat', 'PesterCompat.ps1'))
+        $summary = Invoke-PesterCompat -Path $files
+        if ($summary.Failed -gt 0) { throw "$($summary.Failed) test(s) failed." }
+    }
+}
+
+function Invoke-Package {
+    if (-not $NoBuild) { Invoke-Build }
+    $bin = [System.IO.Path]::Combine($root, 'bin')
+    if (-not [System.IO.File]::Exists([System.IO.Path]::Combine($bin, 'PSIpc.dll'))) { throw "bin/PSIpc.dll is missing: run ./build.ps1 -Task Build first." }
+    $target = [System.IO.Path]::Combine($OutputPath, 'PSIpc', $version)
+    if ([System.IO.Directory]::Exists($target)) { [System.IO.Directory]::Delete($target, $true) }
+    $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine($target, 'bin'))
+    foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'LICENSE', 'README.md') {
+        [System.IO.File]::Copy([System.IO.Path]::Combine($root, $file), [System.IO.Path]::Combine($target, $file))
+    }
+    foreach ($file in 'PSIpc.dll', 'PSIpc.deps.json', 'Tmds.LibC.dll') {
+        $source = [System.IO.Path]::Combine($bin, $file)
+        if ([System.IO.File]::Exists($source)) { [System.IO.File]::Copy($source, [System.IO.Path]::Combine($target, 'bin', $file)) }
+    }
+    Copy-Tree ([System.IO.Path]::Combine($bin, 'runtimes')) ([System.IO.Path]::Combine($target, 'bin', 'runtimes'))
+    Copy-Tree ([System.IO.Path]::Combine($root, 'en-US')) ([System.IO.Path]::Combine($target, 'en-US'))
+    "package: $target"
+}
+
+function Copy-Tree {
+    param([string]$From, [string]$To)
+    if (-not [System.IO.Directory]::Exists($From)) { return }
+    foreach ($file in [System.IO.Directory]::GetFiles($From, '*', [System.IO.SearchOption]::AllDirectories)) {
+        $relative = [System.IO.Path]::GetRelativePath($From, $file)
+        $destination = [System.IO.Path]::Combine($To, $relative)
+        $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::GetDirectoryName($destination))
+        [System.IO.File]::Copy($file, $destination, $true)
+    }
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Build' { Invoke-Build }
+        'Help' { Invoke-Help }
+        'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
+    }
+}
