@@ -53,33 +53,29 @@ public sealed class PesterCompatRunnerTests
     [Fact]
     public void AFileWithNoTestsIsNotAPass()
     {
-        string empty = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"psipc-empty-{Guid.NewGuid():N}.Tests.ps1");
-        File.WriteAllText(empty, "Describe 'nothing' { }\n");
-        try
-        {
-            HostResult run = Repo.RunHost(new[] { "-NoProfile", "-File", Repo.Path("tests", "PesterCompat", "Run-PesterCompat.ps1"), "-Path", empty }, TimeSpan.FromMinutes(2));
-            Assert.Equal(2, run.ExitCode);
-        }
-        finally
-        {
-            File.Delete(empty);
-        }
+        HostResult run = RunTestFile("Describe 'nothing' { }\n");
+        Assert.Equal(2, run.ExitCode);
     }
 
     [Fact]
     public void ADiscoveryErrorFailsTheFile()
     {
-        string broken = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"psipc-broken-{Guid.NewGuid():N}.Tests.ps1");
-        File.WriteAllText(broken, "Describe 'broken' { It 'x' { 1 | Should -Be 1 } }\nthrow 'discovery broke'\n");
+        HostResult run = RunTestFile("Describe 'broken' { It 'x' { 1 | Should -Be 1 } }\nthrow 'discovery broke'\n");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("discovery broke", run.StdOut, StringComparison.Ordinal);
+    }
+
+    private static HostResult RunTestFile(string content)
+    {
+        string file = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"psipc-runner-{Guid.NewGuid():N}.Tests.ps1");
+        File.WriteAllText(file, content);
         try
         {
-            HostResult run = Repo.RunHost(new[] { "-NoProfile", "-File", Repo.Path("tests", "PesterCompat", "Run-PesterCompat.ps1"), "-Path", broken }, TimeSpan.FromMinutes(2));
-            Assert.Equal(1, run.ExitCode);
-            Assert.Contains("discovery broke", run.StdOut, StringComparison.Ordinal);
+            return Repo.RunHost(new[] { "-NoProfile", "-File", Repo.Path("tests", "PesterCompat", "Run-PesterCompat.ps1"), "-Path", file }, TimeSpan.FromMinutes(2));
         }
         finally
         {
-            File.Delete(broken);
+            File.Delete(file);
         }
     }
 

@@ -138,8 +138,16 @@ internal static class ErrorHelper
     }
 
     /// <summary>An ErrorRecord for a check the cmdlet itself makes, with no exception behind it.</summary>
-    public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message) =>
-        new(new PSArgumentException(message), errorId, category, target) { ErrorDetails = new ErrorDetails(message) };
+    public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message)
+    {
+        Exception exception = category switch
+        {
+            ErrorCategory.ObjectNotFound => new ItemNotFoundException(message),
+            ErrorCategory.InvalidArgument => new PSArgumentException(message),
+            _ => new PSInvalidOperationException(message),
+        };
+        return new ErrorRecord(exception, errorId, category, target) { ErrorDetails = new ErrorDetails(message) };
+    }
 
     private static string StripParamName(ArgumentException e)
     {

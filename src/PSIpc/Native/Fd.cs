@@ -133,56 +133,18 @@ internal static unsafe class Fd
     /// <summary>Reads what is there: the count (0 at end of stream) or <see cref="WouldBlock"/>.</summary>
     public static int Read(SafeFd fd, Span<byte> buffer)
     {
-        using var lease = new FdLease(fd);
         fixed (byte* b = buffer)
         {
-            while (true)
-            {
-                long n = LibC.read(lease.Value, b, buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-
-                int errno = LibC.errno;
-                if (errno == LibC.EAGAIN)
-                {
-                    return WouldBlock;
-                }
-
-                if (errno != LibC.EINTR)
-                {
-                    throw new NativeException("read", errno);
-                }
-            }
+            return Transfer(fd, b, buffer.Length, write: false);
         }
     }
 
     /// <summary>Writes what fits: the count written (possibly short) or <see cref="WouldBlock"/>.</summary>
     public static int Write(SafeFd fd, ReadOnlySpan<byte> buffer)
     {
-        using var lease = new FdLease(fd);
         fixed (byte* b = buffer)
         {
-            while (true)
-            {
-                long n = LibC.write(lease.Value, b, buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-
-                int errno = LibC.errno;
-                if (errno == LibC.EAGAIN)
-                {
-                    return WouldBlock;
-                }
-
-                if (errno != LibC.EINTR)
-                {
-                    throw new NativeException("write", errno);
-                }
-            }
+            return Transfer(fd, b, buffer.Length, write: true);
         }
     }
 
@@ -350,6 +312,31 @@ internal static unsafe class Fd
     }
 
     public static uint GetUid() => LibC.getuid();
+
+    /// <summary>One read(2) or write(2), retried on EINTR; EAGAIN becomes <see cref="WouldBlock"/>.</summary>
+    private static int Transfer(SafeFd fd, byte* buffer, int length, bool write)
+    {
+        using var lease = new FdLease(fd);
+        while (true)
+        {
+            long n = write ? LibC.write(lease.Value, buffer, length) : LibC.read(lease.Value, buffer, length);
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+
+            int errno = LibC.errno;
+            if (errno == LibC.EAGAIN)
+            {
+                return WouldBlock;
+            }
+
+            if (errno != LibC.EINTR)
+            {
+                throw new NativeException(write ? "write" : "read", errno);
+            }
+        }
+    }
 
     private static FileStatus ToStatus(in stat st) =>
         new((ushort)st.st_mode, (uint)st.st_uid, (uint)st.st_gid, (ulong)st.st_ino, (long)st.st_size);
