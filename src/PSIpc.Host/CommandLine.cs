@@ -109,7 +109,8 @@ internal sealed class CommandLine
           -NonInteractive   refuse to prompt (confirmation and Read-Host fail instead of waiting)
           -Command <text>   run the text; '-' reads the script from standard input
           -File <path>      run a script file with the arguments that follow
-        Exit code: as pwsh: 'exit N' gives N; -Command gives 1 when the last statement failed; an unhandled error gives 1.
+        Exit code: as pwsh: 'exit N' gives N; -Command gives 1 when the last statement failed; an unhandled error gives 1;
+        Ctrl+C (SIGINT) stops the running pipeline and exits with 130; bad arguments exit with 64.
         """;
 
     private static bool Matches(string given, string full, int minimum) =>

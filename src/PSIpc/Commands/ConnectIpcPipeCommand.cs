@@ -6,15 +6,14 @@ namespace PSIpc.Commands;
 
 /// <summary>
 /// <para type="synopsis">Opens the end of an anonymous pipe this process inherited from its parent.</para>
-/// <para type="description">The parent passes its pipe's ClientHandle (a descriptor number) to the child, for example as an argument; the child gives it to -Handle.</para>
+/// <para type="description">The parent passes its pipe's ClientHandle (a descriptor number) to the child, for example as an argument; the child gives it to -Handle. The channel takes ownership of the descriptor: connect to a handle once.</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcPipe", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcPipe))]
 public sealed class ConnectIpcPipeCommand : IpcCmdlet
 {
     /// <summary>The inherited descriptor number, as the parent's ClientHandle shows it.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ClientHandle")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string Handle { get; set; } = string.Empty;
 
