@@ -11,12 +11,15 @@
     FormatsToProcess     = @('PSIpc.Format.ps1xml')
     CmdletsToExport      = @(
         'Close-IpcChannel'
+        'Connect-IpcMessageQueue'
         'Connect-IpcPipe'
         'New-IpcFifo'
+        'New-IpcMessageQueue'
         'New-IpcPipe'
         'Open-IpcFifo'
         'Receive-IpcMessage'
         'Remove-IpcFifo'
+        'Remove-IpcMessageQueue'
         'Send-IpcMessage'
     )
     FunctionsToExport    = @()
@@ -24,7 +27,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO')
+            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue')
             ProjectUri   = 'https://github.com/psipc/PSIpc'
             LicenseUri   = 'https://github.com/psipc/PSIpc/blob/main/LICENSE'
             ReleaseNotes = 'Foundation: the channel model, anonymous pipes and FIFOs with Send-IpcMessage / Receive-IpcMessage.'

@@ -104,14 +104,14 @@ function Wait-TestCondition {
 
 function Build-CPeer {
     # Compiles tests/peers/<Name>.c with gcc (once per change) and returns the executable's path.
-    param([Parameter(Mandatory)][string]$Name)
+    param([Parameter(Mandatory)][string]$Name, [string[]]$Libraries = @())
     $source = [System.IO.Path]::Combine($RepoRoot, 'tests', 'peers', "$Name.c")
     $outDir = [System.IO.Path]::Combine($RepoRoot, 'tests', 'peers', 'build')
     $null = [System.IO.Directory]::CreateDirectory($outDir)
     $exe = [System.IO.Path]::Combine($outDir, $Name)
     if (-not [System.IO.File]::Exists($exe) -or [System.IO.File]::GetLastWriteTimeUtc($exe) -lt [System.IO.File]::GetLastWriteTimeUtc($source)) {
         $tmp = "$exe.$PID.tmp"
-        $gcc = Start-TestProcess -FileName 'gcc' -ArgumentList @('-O2', '-Wall', '-Werror', '-o', $tmp, $source)
+        $gcc = Start-TestProcess -FileName 'gcc' -ArgumentList (@('-O2', '-Wall', '-Werror', '-o', $tmp, $source) + $Libraries)
         $result = Wait-TestPeer $gcc -TimeoutSeconds 120
         if ($result.ExitCode -ne 0) { throw "gcc failed on $source`n$($result.StdErr)" }
         [System.IO.File]::Move($tmp, $exe, $true)
@@ -135,4 +135,10 @@ function Get-SortedText {
     $copy = [string[]]@($Items)
     [System.Array]::Sort($copy, [System.StringComparer]::Ordinal)
     , $copy
+}
+
+function Get-SysVQueueIds {
+    # The msqids /proc/sysvipc/msg lists (what ipcs -q shows).
+    $lines = [System.IO.File]::ReadAllLines('/proc/sysvipc/msg')
+    @(for ($i = 1; $i -lt $lines.Count; $i++) { [int](($lines[$i].Trim() -split '\s+')[1]) })
 }

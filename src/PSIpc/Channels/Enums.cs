@@ -42,4 +42,5 @@ public enum IpcChannelKind
 {
     Pipe,
     Fifo,
+    MessageQueue,
 }

@@ -47,17 +47,24 @@ public abstract class IpcChannel : IDisposable
 
     /// <summary>Sends one message. The encoding defaults to CliXml on Message framing and Text otherwise.</summary>
     /// <returns>The envelope of what was sent.</returns>
-    public IpcMessage Send(object? body, IpcEncoding? encoding = null, int depth = 2, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public IpcMessage Send(object? body, IpcEncoding? encoding = null, int depth = 2, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Send(body, encoding, depth, default, timeout, cancellationToken);
+
+    /// <summary>Sends bytes that are already encoded, without copying them into a new array.</summary>
+    public void SendPayload(ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendPayload(payload, encoding, default, timeout, cancellationToken);
+
+    /// <summary>Sends one message with queue options (type, priority, no-wait); false when NoWait found no room.</summary>
+    internal IpcMessage Send(object? body, IpcEncoding? encoding, int depth, MessageOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         IpcEncoding enc = encoding ?? MessageCodec.DefaultFor(Framing, body);
         CheckEncodingForSend(enc);
         byte[] payload = MessageCodec.Encode(body, enc, depth);
-        SendPayload(payload, enc, timeout, cancellationToken);
-        return new IpcMessage(body, payload.Length, enc, this);
+        SendPayload(payload, enc, options, timeout, cancellationToken);
+        return new IpcMessage(body, payload.Length, enc, this, options.Type == 0 ? null : options.Type, options.Priority);
     }
 
-    /// <summary>Sends bytes that are already encoded, without copying them into a new array.</summary>
-    public void SendPayload(ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    internal void SendPayload(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
         if (Direction == IpcDirection.Read)
@@ -70,7 +77,7 @@ public abstract class IpcChannel : IDisposable
             throw new ArgumentException($"The message is {payload.Length} bytes, more than this channel's limit of {MaxMessageSize} bytes (MaxMessageSize).");
         }
 
-        SendCore(payload, encoding, Deadline.After(timeout), cancellationToken);
+        SendCore(payload, encoding, options, Deadline.After(timeout), cancellationToken);
         Interlocked.Increment(ref _sent);
     }
 
@@ -79,7 +86,11 @@ public abstract class IpcChannel : IDisposable
     /// <paramref name="encoding"/> chooses how to decode Line and Raw data (Text unless set), and on Message framing
     /// Bytes or Text return the payload undecoded.
     /// </summary>
-    public IpcMessage? Receive(TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default)
+    public IpcMessage? Receive(TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default) =>
+        Receive(timeout, encoding, default, cancellationToken);
+
+    /// <summary>Receives with queue options (System V type selection, no-wait); null at end of stream or when NoWait finds nothing.</summary>
+    internal IpcMessage? Receive(TimeSpan? timeout, IpcEncoding? encoding, MessageOptions options, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
         if (Direction == IpcDirection.Write)
@@ -87,7 +98,7 @@ public abstract class IpcChannel : IDisposable
             throw new InvalidOperationException($"This {Kind} end was opened for writing; it cannot receive.");
         }
 
-        RawMessage? raw = ReceiveCore(Deadline.After(timeout), cancellationToken);
+        RawMessage? raw = ReceiveCore(options, Deadline.After(timeout), cancellationToken);
         if (raw is null)
         {
             return null;
@@ -101,7 +112,7 @@ public abstract class IpcChannel : IDisposable
 
         Interlocked.Increment(ref _received);
         ReadOnlySpan<byte> payload = raw.Value.Payload.AsSpan(0, raw.Value.Length);
-        return new IpcMessage(MessageCodec.Decode(payload, enc), raw.Value.Length, enc, this);
+        return new IpcMessage(MessageCodec.Decode(payload, enc), raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority);
     }
 
     public void Dispose()
@@ -117,10 +128,10 @@ public abstract class IpcChannel : IDisposable
     public override string ToString() => $"{Kind} {Path ?? Name} ({Direction}, {Framing}{(IsOpen ? string.Empty : ", closed")})";
 
     /// <summary>Writes one message's payload, framed as the channel's Framing says.</summary>
-    private protected abstract void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, Deadline deadline, CancellationToken cancellationToken);
+    private protected abstract void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken);
 
     /// <summary>Reads one message's payload; null at end of stream.</summary>
-    private protected abstract RawMessage? ReceiveCore(Deadline deadline, CancellationToken cancellationToken);
+    private protected abstract RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken);
 
     protected abstract void Dispose(bool disposing);
 
@@ -147,4 +158,10 @@ public abstract class IpcChannel : IDisposable
 }
 
 /// <summary>One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>.</summary>
-internal readonly record struct RawMessage(byte[] Payload, int Length, IpcEncoding Encoding);
+internal readonly record struct RawMessage(byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null);
+
+/// <summary>
+/// What a queue message carries besides its body, and how to wait: the System V type (send: the mtype, at least 1;
+/// receive: msgrcv's msgtyp), the POSIX priority, and NoWait (fail or return nothing at once instead of waiting).
+/// </summary>
+internal readonly record struct MessageOptions(long Type, int? Priority, bool NoWait);

@@ -5,8 +5,10 @@ namespace PSIpc;
 /// <summary>A received (or sent) message with what is known about it: the envelope that -AsEnvelope emits.</summary>
 public sealed class IpcMessage
 {
-    public IpcMessage(object? body, int length, IpcEncoding encoding, IpcChannel channel)
+    public IpcMessage(object? body, int length, IpcEncoding encoding, IpcChannel channel, long? type = null, int? priority = null)
     {
+        Type = type;
+        Priority = priority;
         Body = body;
         Length = length;
         Encoding = encoding;
@@ -25,6 +27,12 @@ public sealed class IpcMessage
 
     /// <summary>When this process sent or received it.</summary>
     public DateTimeOffset Timestamp { get; }
+
+    /// <summary>The System V message type (mtype); null for other channels.</summary>
+    public long? Type { get; }
+
+    /// <summary>The POSIX message queue priority; null for other channels.</summary>
+    public int? Priority { get; }
 
     /// <summary>The channel it came from or went to.</summary>
     public IpcChannel Channel { get; }

@@ -16,7 +16,7 @@ public abstract class StreamChannel : IpcChannel
 
     private readonly SafeFd? _readFd;
     private readonly SafeFd? _writeFd;
-    private readonly SafeFd _wake;
+    private readonly FdWaiter _waiter = new();
     private readonly object _sendLock = new();
     private readonly object _receiveLock = new();
     private byte[] _buffer = Array.Empty<byte>();
@@ -32,7 +32,6 @@ public abstract class StreamChannel : IpcChannel
         _readFd = readFd;
         _writeFd = writeFd;
         _waitBeforeFirstRead = waitBeforeFirstRead;
-        _wake = Fd.EventFd();
         if (readFd is not null)
         {
             Fd.SetNonBlocking(readFd, true);
@@ -70,7 +69,7 @@ public abstract class StreamChannel : IpcChannel
         }
     }
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, Deadline deadline, CancellationToken cancellationToken)
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
     {
         lock (_sendLock)
         {
@@ -114,7 +113,7 @@ public abstract class StreamChannel : IpcChannel
         }
     }
 
-    private protected override RawMessage? ReceiveCore(Deadline deadline, CancellationToken cancellationToken)
+    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
     {
         lock (_receiveLock)
         {
@@ -131,10 +130,10 @@ public abstract class StreamChannel : IpcChannel
     {
         if (disposing)
         {
-            Fd.SignalEvent(_wake);
+            _waiter.Wake();
             _readFd?.Dispose();
             _writeFd?.Dispose();
-            _wake.Dispose();
+            _waiter.Dispose();
         }
     }
 
@@ -313,36 +312,8 @@ public abstract class StreamChannel : IpcChannel
         }
     }
 
-    private void WaitReady(SafeFd fd, short events, Deadline deadline, CancellationToken cancellationToken)
-    {
-        using CancellationTokenRegistration registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.Register(static state => Fd.SignalEvent((SafeFd)state!), _wake)
-            : default;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ThrowIfClosed();
-            int timeout = deadline.RemainingMilliseconds();
-            if (timeout == 0)
-            {
-                throw Timeout(events, deadline);
-            }
-
-            if (Fd.Poll(fd, events, _wake, timeout, out bool woken))
-            {
-                return;
-            }
-
-            if (woken)
-            {
-                Fd.DrainEvent(_wake);
-            }
-            else if (deadline.HasExpired)
-            {
-                throw Timeout(events, deadline);
-            }
-        }
-    }
+    private void WaitReady(SafeFd fd, short events, Deadline deadline, CancellationToken cancellationToken) =>
+        _waiter.Wait(fd, events, deadline, cancellationToken, ThrowIfClosed, () => Timeout(events, deadline));
 
     private IpcTimeoutException Timeout(short events, Deadline deadline) => events == Fd.POLLOUT
         ? new IpcTimeoutException("SendTimeout", $"Sending on {this} did not complete within {deadline.Timeout}: the reader is not taking data. Check that the reader is running, or raise -Timeout.")

@@ -35,19 +35,28 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter AsEnvelope { get; set; }
 
+    /// <summary>System V queues: which message to take, as msgrcv: 0 the first, n &gt; 0 the first of type n, n &lt; 0 the first of the lowest type up to |n|.</summary>
+    [Parameter]
+    public long Type { get; set; }
+
+    /// <summary>Queues: return at once when nothing is waiting, instead of waiting (the command ends quietly).</summary>
+    [Parameter]
+    public SwitchParameter NoWait { get; set; }
+
     /// <summary>How Line and Raw data are decoded (Text unless given; Bytes gives byte[]; Json parses each line). On Message framing, Bytes or Text return the payload undecoded.</summary>
     [Parameter]
     public IpcEncoding? Encoding { get; set; }
 
     protected override void ProcessRecord()
     {
+        QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), false, NoWait);
         long wanted = Continuous ? long.MaxValue : Count;
         for (long i = 0; i < wanted; i++)
         {
             IpcMessage? message = null;
             try
             {
-                message = Channel.Receive(Timeout, Encoding, CancelToken);
+                message = Channel.Receive(Timeout, Encoding, new MessageOptions(Type, null, NoWait), CancelToken);
             }
             catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
@@ -56,7 +65,7 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
 
             if (message is null)
             {
-                WriteVerbose($"{Channel}: end of stream after {i} message(s).");
+                WriteVerbose(NoWait ? $"{Channel}: nothing more waiting after {i} message(s)." : $"{Channel}: end of stream after {i} message(s).");
                 return;
             }
 

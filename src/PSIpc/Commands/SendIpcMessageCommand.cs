@@ -36,16 +36,35 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
     [TimeoutTransformation]
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>System V queues: the message type, 1 or more (1 unless given).</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long Type { get; set; }
+
+    /// <summary>POSIX queues: the priority, 0 to 32767 (0 unless given); higher priorities are received first.</summary>
+    [Parameter]
+    [ValidateRange(0, 32767)]
+    public int? Priority { get; set; }
+
+    /// <summary>Queues: fail at once (ResourceBusy) when the queue is full, instead of waiting.</summary>
+    [Parameter]
+    public SwitchParameter NoWait { get; set; }
+
     /// <summary>Emits the envelope of each message sent.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), Priority is not null, NoWait);
+    }
 
     protected override void ProcessRecord()
     {
         IpcMessage sent;
         try
         {
-            sent = Channel.Send(InputObject, Encoding, Depth, Timeout, CancelToken);
+            sent = Channel.Send(InputObject, Encoding, Depth, new MessageOptions(Type, Priority, NoWait), Timeout, CancelToken);
         }
         catch (ArgumentException e)
         {

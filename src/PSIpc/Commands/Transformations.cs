@@ -62,3 +62,45 @@ public sealed class TimeoutTransformationAttribute : ArgumentTransformationAttri
         }
     }
 }
+
+/// <summary>
+/// Lets -Key take a System V key as ipcs prints it ('0x0000162e') or as a number (5678, 0x162e); keys above
+/// 0x7fffffff are taken as the same 32 bits.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class IpcKeyTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+    {
+        object? value = inputData is PSObject pso ? pso.BaseObject : inputData;
+        switch (value)
+        {
+            case int i:
+                return i;
+            case long or uint or ulong or short or ushort or byte:
+                long l = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+                if (l is >= int.MinValue and <= uint.MaxValue)
+                {
+                    return unchecked((int)l);
+                }
+
+                break;
+            case string s:
+                string t = s.Trim();
+                if (t.StartsWith("0x", StringComparison.OrdinalIgnoreCase) &&
+                    uint.TryParse(t.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint hex))
+                {
+                    return unchecked((int)hex);
+                }
+
+                if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long dec) && dec is >= int.MinValue and <= uint.MaxValue)
+                {
+                    return unchecked((int)dec);
+                }
+
+                break;
+        }
+
+        throw new ArgumentTransformationMetadataException($"'{value}' is not a System V key. Give a number (5678) or hexadecimal as ipcs prints it (0x0000162e).");
+    }
+}

@@ -45,6 +45,7 @@ internal static class Errno
         [LibC.EMSGSIZE] = "EMSGSIZE",
         [LibC.ENOMSG] = "ENOMSG",
         [LibC.EIDRM] = "EIDRM",
+        [LibC.E2BIG] = "E2BIG",
     };
 
     public static string ToName(int errno) => Names.TryGetValue(errno, out string? name) ? name : "E" + errno.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -70,4 +71,9 @@ internal static class Errno
     public static int EROFS => LibC.EROFS;
     public static int ELOOP => LibC.ELOOP;
     public static int EISDIR => LibC.EISDIR;
+    public static int ENOMSG => LibC.ENOMSG;
+    public static int EIDRM => LibC.EIDRM;
+    public static int E2BIG => LibC.E2BIG;
+    public static int ENOSPC => LibC.ENOSPC;
+    public static int EMFILE => LibC.EMFILE;
 }

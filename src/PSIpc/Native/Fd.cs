@@ -5,6 +5,13 @@ using Tmds.Linux;
 
 namespace PSIpc.Native;
 
+/// <summary>open(2) flags PSIpc passes through to other calls (mq_open).</summary>
+internal static class LibCFlags
+{
+    public static int O_CREAT => LibC.O_CREAT;
+    public static int O_EXCL => LibC.O_EXCL;
+}
+
 /// <summary>What stat(2) says about a file, without Tmds.LibC types.</summary>
 internal readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Inode, long Size)
 {
@@ -26,7 +33,7 @@ internal readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong 
 /// Thin wrappers over the descriptor calls of libc. Each retries EINTR, reads errno at once and throws
 /// <see cref="NativeException"/> naming the function. Descriptors are opened with O_CLOEXEC unless a caller clears it.
 /// </summary>
-internal static unsafe class Fd
+internal static unsafe partial class Fd
 {
     /// <summary>Returned by Read and Write when a non-blocking descriptor would block.</summary>
     public const int WouldBlock = -1;
@@ -174,10 +181,10 @@ internal static unsafe class Fd
             {
                 fds[0].revents = 0;
                 fds[1].revents = 0;
-                int r = LibC.poll(fds, (ulong_t)(ulong)count, timeoutMs);
+                int r = poll(fds, (nuint)count, timeoutMs);
                 if (r < 0)
                 {
-                    int errno = LibC.errno;
+                    int errno = Marshal.GetLastPInvokeError();
                     if (errno == LibC.EINTR)
                     {
                         continue;
@@ -356,6 +363,13 @@ internal static unsafe class Fd
             throw new NativeException("fcntl", LibC.errno);
         }
     }
+
+    /// <summary>
+    /// poll(2) imported here because Tmds.LibC 0.5.0 declares it without SetLastError, so its errno after a failed
+    /// poll is stale (an EINTR from SIGCHLD read as whatever failed before).
+    /// </summary>
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int poll(pollfd* fds, nuint nfds, int timeout);
 
     private static byte[] PathBytes(string path)
     {

@@ -1,0 +1,77 @@
+using System;
+using System.Threading;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>
+/// Waits for a descriptor with poll(2) together with an eventfd that cancellation (Ctrl+C) and Dispose signal, so a
+/// wait ends at once when asked to, and honours a deadline. One per channel.
+/// </summary>
+internal sealed class FdWaiter : IDisposable
+{
+    private readonly SafeFd _wake = Fd.EventFd();
+
+    /// <summary>Wakes every wait in progress (Dispose of the channel).</summary>
+    public void Wake() => Fd.SignalEvent(_wake);
+
+    public void Dispose()
+    {
+        Wake();
+        _wake.Dispose();
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="fd"/> is ready for <paramref name="events"/> or hung up. Throws
+    /// OperationCanceledException on cancellation, what <paramref name="throwIfClosed"/> throws once the channel is
+    /// closed, and <paramref name="timeout"/>'s exception at the deadline.
+    /// </summary>
+    public void Wait(SafeFd fd, short events, Deadline deadline, CancellationToken cancellationToken, Action throwIfClosed, Func<IpcTimeoutException> timeout)
+    {
+        using CancellationTokenRegistration registration = Register(cancellationToken);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throwIfClosed();
+            int left = deadline.RemainingMilliseconds();
+            if (left == 0)
+            {
+                throw timeout();
+            }
+
+            if (Fd.Poll(fd, events, _wake, left, out bool woken))
+            {
+                return;
+            }
+
+            if (woken)
+            {
+                Fd.DrainEvent(_wake);
+            }
+            else if (deadline.HasExpired)
+            {
+                throw timeout();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sleeps up to <paramref name="milliseconds"/> (for mechanisms with nothing to poll, such as System V queues),
+    /// returning early when woken; throws on cancellation.
+    /// </summary>
+    public void Sleep(int milliseconds, CancellationToken cancellationToken)
+    {
+        using CancellationTokenRegistration registration = Register(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Fd.Poll(_wake, Fd.POLLIN, null, milliseconds, out _))
+        {
+            Fd.DrainEvent(_wake);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private CancellationTokenRegistration Register(CancellationToken cancellationToken) => cancellationToken.CanBeCanceled
+        ? cancellationToken.Register(static state => Fd.SignalEvent((SafeFd)state!), _wake)
+        : default;
+}
