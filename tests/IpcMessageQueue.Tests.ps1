@@ -48,6 +48,13 @@ Describe 'System V message queues' {
             (Connect-IpcMessageQueue -Id $q.Id).Key | Should -Be $key
         }
 
+        It 'leaves the queue with -WhatIf' {
+            $q = New-TestQueue
+            $q | Remove-IpcMessageQueue -WhatIf
+            Get-SysVQueueIds | Should -Contain $q.Id
+            New-IpcMessageQueue -Private -WhatIf | Should -BeNullOrEmpty
+        }
+
         It 'reports a missing key as ObjectNotFound with the key as target' {
             $err = { Connect-IpcMessageQueue -Key 0x7eadbeef -ErrorAction Stop } | Should -Throw -ErrorId 'msgget,ENOENT' -PassThru
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'

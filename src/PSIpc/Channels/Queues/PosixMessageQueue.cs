@@ -71,6 +71,12 @@ public sealed class PosixMessageQueue : IpcMessageQueue
         catch
         {
             fd.Dispose();
+            if (!force)
+            {
+                // Created here and not handed out: do not leave it in the system.
+                PosixMessageQueues.Unlink(name);
+            }
+
             throw;
         }
     }
@@ -97,6 +103,10 @@ public sealed class PosixMessageQueue : IpcMessageQueue
             throw new ArgumentException($"'{name}' is not a POSIX queue name. A name is '/' followed by 1 to 255 characters with no other '/', such as /jobs.", nameof(name));
         }
     }
+
+    /// <summary>Sends encoded bytes as one message with <paramref name="priority"/> (0 to 32767), from .NET.</summary>
+    public void SendPayload(ReadOnlySpan<byte> payload, int priority, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendPayload(payload, encoding, new MessageOptions(0, priority, false), timeout, cancellationToken);
 
     /// <inheritdoc/>
     public override void Remove()

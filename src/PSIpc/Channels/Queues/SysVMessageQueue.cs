@@ -9,8 +9,8 @@ namespace PSIpc;
 /// <summary>
 /// A System V message queue (msgget/msgsnd/msgrcv). Messages have a type (at least 1); a receive can select by type
 /// with msgrcv's rule: 0 takes the first message, n &gt; 0 the first of type n, n &lt; 0 the first of the lowest type
-/// up to |n|. System V queues have no descriptor to poll, so waits try without blocking and sleep in short, growing
-/// slices (at most 20 ms) on an eventfd that Ctrl+C and Dispose signal.
+/// up to |n|. System V queues have no descriptor to poll, so waits retry without blocking for the first 0.5 ms and then
+/// sleep in growing slices (at most 20 ms) on an eventfd that Ctrl+C and Dispose signal.
 /// </summary>
 public sealed class SysVMessageQueue : IpcMessageQueue
 {
@@ -69,13 +69,21 @@ public sealed class SysVMessageQueue : IpcMessageQueue
         CheckLayout();
         int flags = SysVMessageQueues.IPC_CREAT | (force ? 0 : SysVMessageQueues.IPC_EXCL) | (int)(mode & 0x1FF);
         int id = SysVMessageQueues.Get(key ?? SysVMessageQueues.IPC_PRIVATE, flags);
-        var queue = new SysVMessageQueue(id, key ?? 0);
-        if (maxBytes is long bytes)
+        try
         {
-            SysVMessageQueues.SetMaxBytes(id, bytes);
-        }
+            if (maxBytes is long bytes)
+            {
+                SysVMessageQueues.SetMaxBytes(id, bytes);
+            }
 
-        return queue;
+            return new SysVMessageQueue(id, key ?? 0);
+        }
+        catch when (!force)
+        {
+            // Created here and not handed out: do not leave it in the system.
+            SysVMessageQueues.Remove(id);
+            throw;
+        }
     }
 
     /// <summary>Opens the existing queue with <paramref name="key"/>.</summary>
@@ -92,6 +100,14 @@ public sealed class SysVMessageQueue : IpcMessageQueue
         byte[] ds = SysVMessageQueues.Stat(id);
         return new SysVMessageQueue(id, BinaryPrimitives.ReadInt32LittleEndian(ds));
     }
+
+    /// <summary>Sends encoded bytes as one message of <paramref name="type"/> (1 or more), from .NET.</summary>
+    public void SendPayload(ReadOnlySpan<byte> payload, long type, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendPayload(payload, encoding, new MessageOptions(type, null, false), timeout, cancellationToken);
+
+    /// <summary>Receives the next message msgrcv's <paramref name="type"/> selects (0: the first; n: the first of type n; -n: the lowest type up to n).</summary>
+    public IpcMessage? Receive(long type, TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default) =>
+        Receive(timeout, encoding, new MessageOptions(type, null, false), cancellationToken);
 
     /// <inheritdoc/>
     public override void Remove()
@@ -115,7 +131,7 @@ public sealed class SysVMessageQueue : IpcMessageQueue
             throw new ArgumentException($"The message is {message.Length} bytes and this system's System V queues take at most {max} bytes per message (msgmax, /proc/sys/kernel/msgmax). Send less, or raise msgmax.");
         }
 
-        int pause = 0;
+        long waitStart = 0;
         while (!Translate(() => SysVMessageQueues.Send(Id, type, message, noWait: true)))
         {
             if (options.NoWait)
@@ -123,7 +139,7 @@ public sealed class SysVMessageQueue : IpcMessageQueue
                 throw new NativeException("msgsnd", Errno.EAGAIN, $"The queue {Name} is full ({BytesUsed} of {MaxBytes} bytes used).");
             }
 
-            Pause(ref pause, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
+            Pause(ref waitStart, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
         }
     }
 
@@ -137,7 +153,7 @@ public sealed class SysVMessageQueue : IpcMessageQueue
                 _receiveBuffer = new byte[size];
             }
 
-            int pause = 0;
+            long waitStart = 0;
             while (true)
             {
                 long type = 0;
@@ -153,7 +169,7 @@ public sealed class SysVMessageQueue : IpcMessageQueue
                     return null;
                 }
 
-                Pause(ref pause, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout", $"No message{(options.Type == 0 ? string.Empty : " of type " + options.Type.ToString(CultureInfo.InvariantCulture))} arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
+                Pause(ref waitStart, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout", $"No message{(options.Type == 0 ? string.Empty : " of type " + options.Type.ToString(CultureInfo.InvariantCulture))} arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
             }
         }
     }
@@ -199,24 +215,37 @@ public sealed class SysVMessageQueue : IpcMessageQueue
         }
     }
 
-    private void Pause(ref int pause, Deadline deadline, CancellationToken cancellationToken, Func<IpcTimeoutException> timeout)
+    /// <summary>
+    /// One step of a wait on a System V queue, which has nothing to poll: for the first <see cref="SpinTicks"/> the
+    /// caller retries at once (yielding the CPU), since a reply between processes takes tens of microseconds; after
+    /// that it sleeps 1, 2, 4 ... 20 ms on the eventfd that Ctrl+C and Dispose signal.
+    /// </summary>
+    private void Pause(ref long waitStart, Deadline deadline, CancellationToken cancellationToken, Func<IpcTimeoutException> timeout)
     {
         ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
         int left = deadline.RemainingMilliseconds();
         if (left == 0)
         {
             throw timeout();
         }
 
-        if (pause == 0)
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (waitStart == 0)
         {
-            // A reply is often on its way: yield once before sleeping.
+            waitStart = now;
+        }
+
+        long waited = now - waitStart;
+        if (waited < SpinTicks)
+        {
             Thread.Yield();
-            pause = 1;
             return;
         }
 
+        int pause = (int)Math.Clamp(waited * 1000 / System.Diagnostics.Stopwatch.Frequency, 1, 20);
         _waiter.Sleep(left < 0 ? pause : Math.Min(pause, left), cancellationToken);
-        pause = Math.Min(pause * 2, 20);
     }
+
+    private static long SpinTicks => System.Diagnostics.Stopwatch.Frequency / 2000;
 }

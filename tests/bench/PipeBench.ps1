@@ -1,10 +1,10 @@
 # A first pipe benchmark: the C baseline, the module's .NET API and the cmdlets, in one run, as ratios to C.
-#   dotnet build && dotnet run --project src/PSIpc.Host --no-build -- -NoProfile -File bench/PipeBench.ps1
+#   dotnet build && dotnet run --project src/PSIpc.Host --no-build -- -NoProfile -File tests/bench/PipeBench.ps1
 # One process and one pipe, write then read, so the figures are the cost per message of each layer, not scheduling.
 # Not part of dotnet test. Issue 7 grows this into the full side-by-side benchmark.
 param([int]$Small = 20000, [int]$Large = 2000, [int]$Repeat = 3)
 
-$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..'))
+$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
 Import-Module ([System.IO.Path]::Combine($root, 'PSIpc.psd1'))
 $exe = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "psipc-pipe-bench-$PID")
 $gcc = [System.Diagnostics.Process]::Start('gcc', @('-O2', '-o', $exe, [System.IO.Path]::Combine($PSScriptRoot, 'pipe_bench.c')))
