@@ -13,21 +13,35 @@
         'Close-IpcChannel'
         'Connect-IpcMessageQueue'
         'Connect-IpcPipe'
+        'Connect-IpcSemaphore'
+        'Connect-SharedMemory'
+        'Disconnect-SharedMemory'
+        'Lock-IpcFile'
+        'Lock-IpcSemaphore'
         'New-IpcFifo'
         'New-IpcMessageQueue'
         'New-IpcPipe'
+        'New-IpcSemaphore'
+        'New-SharedMemory'
         'Open-IpcFifo'
+        'Read-SharedMemory'
         'Receive-IpcMessage'
         'Remove-IpcFifo'
         'Remove-IpcMessageQueue'
+        'Remove-IpcSemaphore'
+        'Remove-SharedMemory'
         'Send-IpcMessage'
+        'Unlock-IpcFile'
+        'Unlock-IpcSemaphore'
+        'Use-IpcLock'
+        'Write-SharedMemory'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue')
+            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue', 'SharedMemory', 'Semaphore', 'FileLock')
             ProjectUri   = 'https://github.com/psipc/PSIpc'
             LicenseUri   = 'https://github.com/psipc/PSIpc/blob/main/LICENSE'
             ReleaseNotes = 'Foundation: the channel model, anonymous pipes and FIFOs with Send-IpcMessage / Receive-IpcMessage.'

@@ -142,3 +142,14 @@ function Get-SysVQueueIds {
     $lines = [System.IO.File]::ReadAllLines('/proc/sysvipc/msg')
     @(for ($i = 1; $i -lt $lines.Count; $i++) { [int](($lines[$i].Trim() -split '\s+')[1]) })
 }
+
+function Get-SysVSegmentIds {
+    # The shmids /proc/sysvipc/shm lists (what ipcs -m shows).
+    $lines = [System.IO.File]::ReadAllLines('/proc/sysvipc/shm')
+    @(for ($i = 1; $i -lt $lines.Count; $i++) { [int](($lines[$i].Trim() -split '\s+')[1]) })
+}
+
+function New-TestName {
+    # A unique POSIX name for this test run, such as /psipc-test-1a2b3c4d5e6f.
+    '/psipc-test-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
+}

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation.Runspaces;
@@ -11,7 +12,7 @@ namespace PSIpc;
 internal static class ChannelRegistry
 {
     private static readonly object Gate = new();
-    private static readonly Dictionary<IpcChannel, Runspace?> Open = new(ReferenceEqualityComparer.Instance);
+    private static readonly Dictionary<IDisposable, Runspace?> Open = new(ReferenceEqualityComparer.Instance);
     private static readonly HashSet<Runspace> Watched = new(ReferenceEqualityComparer.Instance);
 
     public static int Count
@@ -25,7 +26,12 @@ internal static class ChannelRegistry
         }
     }
 
-    public static void Track(IpcChannel channel)
+    public static void Track(IpcChannel channel) => TrackResource(channel);
+
+    public static void Forget(IpcChannel channel) => ForgetResource(channel);
+
+    /// <summary>Tracks anything the module opens that holds a kernel resource (channels, shared memory, semaphores, locks).</summary>
+    public static void TrackResource(IDisposable channel)
     {
         Runspace? runspace = Runspace.DefaultRunspace;
         lock (Gate)
@@ -38,7 +44,7 @@ internal static class ChannelRegistry
         }
     }
 
-    public static void Forget(IpcChannel channel)
+    public static void ForgetResource(IDisposable channel)
     {
         lock (Gate)
         {
@@ -51,13 +57,13 @@ internal static class ChannelRegistry
 
     private static void Close(Runspace? only)
     {
-        List<IpcChannel> toClose;
+        List<IDisposable> toClose;
         lock (Gate)
         {
             toClose = Open.Where(kv => only is null || ReferenceEquals(kv.Value, only)).Select(kv => kv.Key).ToList();
         }
 
-        foreach (IpcChannel channel in toClose)
+        foreach (IDisposable channel in toClose)
         {
             channel.Dispose();
         }

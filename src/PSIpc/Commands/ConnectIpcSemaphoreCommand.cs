@@ -1,0 +1,28 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Opens an existing POSIX named semaphore.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "IpcSemaphore", DefaultParameterSetName = "Default")]
+[OutputType(typeof(IpcSemaphore))]
+public sealed class ConnectIpcSemaphoreCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            WriteObject(IpcSemaphore.Connect(Name));
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            WriteIpcError(e, Name, $"Cannot open the semaphore {Name}", e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates a POSIX named semaphore.</para>
+/// <para type="description">The semaphore starts at -InitialCount (1 unless given: a lock) and gets exactly -Mode (0600 unless asked). -Force opens an existing one instead of failing.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "IpcSemaphore", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
+[OutputType(typeof(IpcSemaphore))]
+public sealed class NewIpcSemaphoreCommand : IpcCmdlet
+{
+    /// <summary>The name: '/' and 1 to 251 characters with no other '/'.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The starting value, 0 to 2147483647 (1 unless given).</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int InitialCount { get; set; } = 1;
+
+    [Parameter]
+    [ModeTransformation]
+    public IpcFileMode Mode { get; set; } = new(0x180);
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void EndProcessing()
+    {
+        if (!ShouldProcess(Name, $"Create semaphore with value {InitialCount} and mode {Mode}"))
+        {
+            return;
+        }
+
+        try
+        {
+            WriteObject(IpcSemaphore.Create(Name, (uint)InitialCount, Mode.Value, Force));
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            ThrowIpcError(e, Name, $"Cannot create the semaphore {Name}", e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+}

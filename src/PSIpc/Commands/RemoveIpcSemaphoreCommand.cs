@@ -1,0 +1,56 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Removes POSIX named semaphores (sem_unlink).</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "IpcSemaphore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Semaphore")]
+[OutputType(typeof(void))]
+public sealed class RemoveIpcSemaphoreCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Semaphore")]
+    [ValidateNotNull]
+    public IpcSemaphore[] Semaphore { get; set; } = Array.Empty<IpcSemaphore>();
+
+    [Parameter(Mandatory = true, ParameterSetName = "Name")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Name")
+        {
+            foreach (string name in Name)
+            {
+                if (ShouldProcess(name, "Remove semaphore"))
+                {
+                    Try(() => IpcSemaphore.Unlink(name), name);
+                }
+            }
+
+            return;
+        }
+
+        foreach (IpcSemaphore semaphore in Semaphore)
+        {
+            if (ShouldProcess(semaphore.Name, "Remove semaphore"))
+            {
+                Try(semaphore.Remove, semaphore);
+            }
+        }
+    }
+
+    private void Try(Action remove, object target)
+    {
+        try
+        {
+            remove();
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            WriteIpcError(e, target, $"Cannot remove the semaphore {target}", e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+}

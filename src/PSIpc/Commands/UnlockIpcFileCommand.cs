@@ -1,0 +1,24 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Releases file locks taken with Lock-IpcFile.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Unlock, "IpcFile", DefaultParameterSetName = "Default")]
+[OutputType(typeof(void))]
+public sealed class UnlockIpcFileCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public IpcFileLock[] Lock { get; set; } = Array.Empty<IpcFileLock>();
+
+    protected override void ProcessRecord()
+    {
+        foreach (IpcFileLock held in Lock)
+        {
+            held.Release();
+        }
+    }
+}

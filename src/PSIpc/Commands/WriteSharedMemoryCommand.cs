@@ -1,0 +1,70 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Writes a string, bytes or an object into a shared memory region.</para>
+/// <para type="description">A string is written as UTF-8 followed by a NUL (as strcpy does), so a C reader prints it; byte[] as is; other objects as CliXml (or Json) behind the 8-byte PSIpc header, so Read-SharedMemory reads them back. Writes beyond the region are refused.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Write, "SharedMemory", DefaultParameterSetName = "Default")]
+[OutputType(typeof(void))]
+public sealed class WriteSharedMemoryCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNull]
+    public IpcSharedMemory SharedMemory { get; set; } = null!;
+
+    /// <summary>What to write; each pipeline object overwrites the last, at the same offset.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [AllowNull]
+    [AllowEmptyString]
+    public object? Value { get; set; }
+
+    /// <summary>Where to write, in bytes from the start (0 unless given).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Offset { get; set; }
+
+    /// <summary>Text (strings), Bytes (byte[]), CliXml (other objects) or Json.</summary>
+    [Parameter]
+    public IpcEncoding? Encoding { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Depth { get; set; } = 2;
+
+    protected override void ProcessRecord()
+    {
+        object? value = MessageCodec.Unwrap(Value);
+        IpcEncoding encoding = Encoding ?? value switch
+        {
+            string => IpcEncoding.Text,
+            byte[] => IpcEncoding.Bytes,
+            _ => IpcEncoding.CliXml,
+        };
+        try
+        {
+            switch (encoding)
+            {
+                case IpcEncoding.Text:
+                    SharedMemory.WriteString(Offset, value as string ?? LanguagePrimitives.ConvertTo<string>(value) ?? string.Empty);
+                    break;
+                case IpcEncoding.Bytes:
+                    SharedMemory.WriteBytes(Offset, MessageCodec.Encode(value, IpcEncoding.Bytes, Depth));
+                    break;
+                default:
+                    SharedMemory.WriteObject(Offset, Value, encoding, Depth);
+                    break;
+            }
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            WriteIpcError(e, SharedMemory, $"Cannot write to {SharedMemory}", "OutOfBounds");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException)
+        {
+            WriteIpcError(e, SharedMemory, $"Cannot write to {SharedMemory}", e is InvalidOperationException and not ObjectDisposedException ? "ReadOnlyRegion" : null);
+        }
+    }
+}

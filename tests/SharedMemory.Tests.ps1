@@ -1,0 +1,229 @@
+# New-, Connect-, Disconnect-, Remove-, Read- and Write-SharedMemory on System V segments, POSIX objects and mapped
+# files, against the seeds' C program, a C shm_open writer, Python's multiprocessing.shared_memory and ipcs/ipcrm.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $segmentsBefore = Get-SysVSegmentIds
+    $shmBefore = [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count
+}
+
+AfterAll {
+    foreach ($f in [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*')) {
+        Remove-SharedMemory -Name ('/' + [System.IO.Path]::GetFileName($f)) -ErrorAction SilentlyContinue
+    }
+    Remove-TestRoot
+}
+
+Describe 'New-SharedMemory' {
+    It 'creates a <Kind> region, owner-only, that reads back what is written' -TestCases @(
+        @{ Kind = 'SystemV'; Make = { New-SharedMemory 64KB -Private } }
+        @{ Kind = 'Posix'; Make = { New-SharedMemory 64KB -Name (New-TestName) } }
+        @{ Kind = 'File'; Make = { New-SharedMemory 64KB -Path (Join-TestPath 'mapped.bin') } }
+    ) {
+        $m = & $Make
+        try {
+            $m | Should -BeOfType ([PSIpc.IpcSharedMemory])
+            $m.Kind | Should -Be $Kind
+            $m.Size | Should -Be 65536
+            $m.Mode | Should -Be '0600'
+            $m.Owner | Should -Be ([System.Environment]::UserName)
+            Write-SharedMemory $m 'hello'
+            Read-SharedMemory $m | Should -BeExactly 'hello'
+            Read-SharedMemory $m -AsBytes -Length 6 | Should -Be @(104, 101, 108, 108, 111, 0)
+            Write-SharedMemory $m ([pscustomobject]@{ Name = 'x'; List = 1, 2 }) -Offset 1000
+            $o = Read-SharedMemory $m -Offset 1000
+            $o.Name | Should -Be 'x'
+            $o.List | Should -Be @(1, 2)
+            Write-SharedMemory $m @{ n = 5 } -Offset 2000 -Encoding Json
+            (Read-SharedMemory $m -Offset 2000 -Encoding Json).n | Should -Be 5
+            Write-SharedMemory $m ([byte[]](9, 8, 7)) -Offset 65533
+            Read-SharedMemory $m -Offset 65533 -AsBytes | Should -Be @(9, 8, 7)
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+
+    It 'gives exactly -Mode whatever the umask, for each kind' {
+        $regions = @(
+            New-SharedMemory 4KB -Private -Mode 0640
+            New-SharedMemory 4KB -Name (New-TestName) -Mode 0640
+            New-SharedMemory 4KB -Path (Join-TestPath 'moded.bin') -Mode 0640
+        )
+        try { $regions.Mode | Should -Be @('0640', '0640', '0640') } finally { $regions | Remove-SharedMemory }
+    }
+
+    It 'refuses an existing name or key without -Force, and attaches with it' {
+        $name = New-TestName
+        $m = New-SharedMemory 4KB -Name $name
+        try {
+            $err = { New-SharedMemory 4KB -Name $name } | Should -Throw -ErrorId 'shm_open,EEXIST' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+            $err.TargetObject | Should -Be $name
+            Write-SharedMemory $m 'shared'
+            $again = New-SharedMemory 4KB -Name $name -Force
+            Read-SharedMemory $again | Should -Be 'shared'
+            $again.Dispose()
+        }
+        finally { $m | Remove-SharedMemory }
+
+        $key = [System.Random]::new().Next(0x10000, 0x7ffffff)
+        $k = New-SharedMemory 4KB -Key $key
+        try {
+            { New-SharedMemory 4KB -Key $key } | Should -Throw -ErrorId 'shmget,EEXIST'
+            $forced = New-SharedMemory 4KB -Key $key -Force
+            $forced.Id | Should -Be $k.Id
+            $forced | Disconnect-SharedMemory
+        }
+        finally { $k | Remove-SharedMemory }
+    }
+
+    It 'rejects a size of <Size>' -TestCases @(@{ Size = 0 }, @{ Size = -1 }) {
+        $err = { New-SharedMemory $Size -Private } | Should -Throw -ErrorId 'InvalidSize' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'rejects invalid POSIX names: <Name>' -TestCases @(@{ Name = 'noslash' }, @{ Name = '/a/b' }, @{ Name = '/' }) {
+        $err = { New-SharedMemory 4KB -Name $Name } | Should -Throw -ErrorId 'InvalidName' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'Connect-SharedMemory' {
+    It 'attaches by key, id, name and path' {
+        $key = [System.Random]::new().Next(0x10000, 0x7ffffff)
+        $s = New-SharedMemory 4KB -Key ('0x' + $key.ToString('x8'))
+        $p = New-SharedMemory 4KB -Name (New-TestName)
+        $f = New-SharedMemory 4KB -Path (Join-TestPath 'connect.bin')
+        try {
+            Write-SharedMemory $s 'by key'
+            Write-SharedMemory $p 'by name'
+            Write-SharedMemory $f 'by path'
+            $byKey = Connect-SharedMemory -Key $key
+            $byId = Connect-SharedMemory -Id $s.Id
+            $byName = Connect-SharedMemory -Name $p.Name
+            $byPath = Connect-SharedMemory -Path $f.Path
+            Read-SharedMemory $byKey | Should -Be 'by key'
+            Read-SharedMemory $byId | Should -Be 'by key'
+            $byId.AttachCount | Should -Be 3
+            Read-SharedMemory $byName | Should -Be 'by name'
+            Read-SharedMemory $byPath | Should -Be 'by path'
+            $byKey, $byId, $byName, $byPath | Disconnect-SharedMemory
+            $s.AttachCount | Should -Be 1
+        }
+        finally { $s, $p, $f | Remove-SharedMemory }
+    }
+
+    It 'refuses writes to a read-only attachment' {
+        $m = New-SharedMemory 4KB -Name (New-TestName)
+        try {
+            $ro = Connect-SharedMemory -Name $m.Name -ReadOnly
+            $ro.IsReadOnly | Should -BeTrue
+            $err = { Write-SharedMemory $ro 'no' -ErrorAction Stop } | Should -Throw -ErrorId 'ReadOnlyRegion' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $ro | Disconnect-SharedMemory
+            $ro.IsOpen | Should -BeFalse
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+
+    It 'reports a region that does not exist as ObjectNotFound' -TestCases @(
+        @{ Call = { Connect-SharedMemory -Name '/psipc-test-missing' -ErrorAction Stop }; Id = 'shm_open,ENOENT' }
+        @{ Call = { Connect-SharedMemory -Key 0x7eadbeef -ErrorAction Stop }; Id = 'shmget,ENOENT' }
+    ) {
+        $err = $Call | Should -Throw -ErrorId $Id -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'reports permission denied for another user' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
+        $m = New-SharedMemory 4KB -Name (New-TestName)
+        try {
+            $peerHost = Get-PeerHost
+            $script = "Import-Module '$ModuleManifest'; try { Connect-SharedMemory -Name '$($m.Name)' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
+            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
+            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $lines[0] | Should -Be 'shm_open,EACCES,PSIpc.Commands.ConnectSharedMemoryCommand'
+            $lines[1] | Should -Be 'PermissionDenied'
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+}
+
+Describe 'Read-SharedMemory and Write-SharedMemory bounds' {
+    BeforeAll { $m = New-SharedMemory 100 -Name (New-TestName) }
+    AfterAll { $m | Remove-SharedMemory }
+
+    It 'refuses <What> with OutOfBounds, and the session goes on' -TestCases @(
+        @{ What = 'a read past the end'; Call = { Read-SharedMemory $m -Offset 90 -AsBytes -Length 11 -ErrorAction Stop } }
+        @{ What = 'an offset past the end'; Call = { Read-SharedMemory $m -Offset 101 -ErrorAction Stop } }
+        @{ What = 'a write past the end'; Call = { Write-SharedMemory $m ('x' * 100) -ErrorAction Stop } }
+        @{ What = 'an object past the end'; Call = { Write-SharedMemory $m ([pscustomobject]@{ a = 'y' * 200 }) -ErrorAction Stop } }
+    ) {
+        $err = $Call | Should -Throw -ErrorId 'OutOfBounds' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be $m
+        $err.ErrorDetails.Message | Should -Match '100 bytes'
+        Write-SharedMemory $m 'still fine'
+        Read-SharedMemory $m | Should -Be 'still fine'
+    }
+
+    It 'gives .NET callers a bounds-checked span' {
+        { $m.AsSpan(50, 51) } | Should -Throw
+        $m.WriteInt64(64, 0)
+        $m.Add(64, 5) | Should -Be 5
+        $m.ReadInt64(64) | Should -Be 5
+        { $m.Add(60, 1) } | Should -Throw -ExpectedMessage '*multiple of 8*'
+    }
+}
+
+Describe 'shared memory peers' {
+    It 'reads what the seeds C program writes with strcpy, and writes what it prints' {
+        $c = Build-CPeer 'shm_seed'
+        $m = New-SharedMemory 1KB -Private
+        try {
+            (Wait-TestPeer (Start-TestProcess -FileName $c -ArgumentList @('write', "$($m.Id)", 'Hello from shared memory!'))).ExitCode | Should -Be 0
+            Read-SharedMemory $m -AsString | Should -BeExactly 'Hello from shared memory!'
+            Write-SharedMemory $m 'Hello from PowerShell'
+            (Wait-TestPeer (Start-TestProcess -FileName $c -ArgumentList @('read', "$($m.Id)"))).StdOut.Trim() | Should -Be 'Data: Hello from PowerShell'
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+
+    It 'reads what a C shm_open writer writes' {
+        $c = Build-CPeer 'shm_posix' -Libraries @('-lrt')
+        $m = New-SharedMemory 1KB -Name (New-TestName)
+        try {
+            (Wait-TestPeer (Start-TestProcess -FileName $c -ArgumentList @($m.Name, 'written by C'))).ExitCode | Should -Be 0
+            Read-SharedMemory $m | Should -Be 'written by C'
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+
+    It 'shares bytes with Python''s multiprocessing.shared_memory (names without the slash)' {
+        $m = New-SharedMemory 1KB -Name (New-TestName)
+        try {
+            Write-SharedMemory $m ([byte[]](1, 2, 3)) -Encoding Bytes
+            $py = "from multiprocessing import shared_memory, resource_tracker`nimport sys`ns = shared_memory.SharedMemory(name=sys.argv[1])`nresource_tracker.unregister(s._name, 'shared_memory')`nprint(list(s.buf[:3]))`ns.buf[10:13] = bytes([7, 8, 9])`ns.close()"
+            $result = Wait-TestPeer (Start-TestProcess -FileName 'python3' -ArgumentList @('-c', $py, $m.Name.Substring(1)))
+            $result.StdErr | Should -BeNullOrEmpty
+            $result.StdOut.Trim() | Should -Be '[1, 2, 3]'
+            Read-SharedMemory $m -Offset 10 -Length 3 -AsBytes | Should -Be @(7, 8, 9)
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+
+    It 'is listed by ipcs -m and removed by ipcrm' {
+        $m = New-SharedMemory 4KB -Private
+        $id = $m.Id
+        $ipcs = Wait-TestPeer (Start-TestProcess -FileName 'ipcs' -ArgumentList @('-m', '-i', "$id"))
+        $ipcs.StdOut | Should -Match "shmid=$id"
+        $m.Dispose()
+        (Wait-TestPeer (Start-TestProcess -FileName 'ipcrm' -ArgumentList @('-m', "$id"))).ExitCode | Should -Be 0
+        Get-SysVSegmentIds | Should -Not -Contain $id
+    }
+}
+
+Describe 'shared memory cleanup' {
+    It 'leaves nothing in ipcs -m or /dev/shm' {
+        @(Get-SysVSegmentIds | Where-Object { $_ -notin $segmentsBefore }) | Should -HaveCount 0
+        [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count | Should -Be $shmBefore
+    }
+}
