@@ -18,6 +18,8 @@ public sealed class NativeLayoutTests
         #include <stddef.h>
         #include <sys/msg.h>
         #include <mqueue.h>
+        #include <sys/shm.h>
+        #include <sys/file.h>
         int main(void) {
             printf("IPC_PRIVATE %d\nIPC_CREAT %d\nIPC_EXCL %d\nIPC_NOWAIT %d\nIPC_RMID %d\nIPC_SET %d\nIPC_STAT %d\nMSG_NOERROR %d\n",
                 (int)IPC_PRIVATE, IPC_CREAT, IPC_EXCL, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT, MSG_NOERROR);
@@ -26,6 +28,10 @@ public sealed class NativeLayoutTests
                 offsetof(struct msqid_ds, msg_stime), offsetof(struct msqid_ds, msg_rtime), offsetof(struct msqid_ds, __msg_cbytes),
                 offsetof(struct msqid_ds, msg_qnum), offsetof(struct msqid_ds, msg_qbytes), offsetof(struct msqid_ds, msg_lspid),
                 offsetof(struct msqid_ds, msg_lrpid));
+            printf("ShmidDsSize %zu\nShmUid %zu\nShmMode %zu\nShmSegsz %zu\nShmCpid %zu\nShmLpid %zu\nShmNattch %zu\nSHM_RDONLY %d\nLOCK_SH %d\nLOCK_EX %d\nLOCK_NB %d\nLOCK_UN %d\n",
+                sizeof(struct shmid_ds), offsetof(struct shmid_ds, shm_perm.uid), offsetof(struct shmid_ds, shm_perm.mode),
+                offsetof(struct shmid_ds, shm_segsz), offsetof(struct shmid_ds, shm_cpid), offsetof(struct shmid_ds, shm_lpid),
+                offsetof(struct shmid_ds, shm_nattch), SHM_RDONLY, LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN);
             printf("MqAttr %zu\nMqAttrMaxMsg %zu\nMqAttrMsgSize %zu\nMqAttrCurMsgs %zu\nMsgbufHeader %zu\n",
                 sizeof(struct mq_attr), offsetof(struct mq_attr, mq_maxmsg), offsetof(struct mq_attr, mq_msgsize),
                 offsetof(struct mq_attr, mq_curmsgs), sizeof(long));
@@ -58,6 +64,18 @@ public sealed class NativeLayoutTests
         Assert.Equal(SysVMessageQueues.OffsetQbytes, values["OffsetQbytes"]);
         Assert.Equal(SysVMessageQueues.OffsetLspid, values["OffsetLspid"]);
         Assert.Equal(SysVMessageQueues.OffsetLrpid, values["OffsetLrpid"]);
+        Assert.Equal(SharedMemoryNative.ShmidDsSize, values["ShmidDsSize"]);
+        Assert.Equal(SharedMemoryNative.OffsetUid, values["ShmUid"]);
+        Assert.Equal(SharedMemoryNative.OffsetMode, values["ShmMode"]);
+        Assert.Equal(SharedMemoryNative.OffsetSegsz, values["ShmSegsz"]);
+        Assert.Equal(SharedMemoryNative.OffsetCpid, values["ShmCpid"]);
+        Assert.Equal(SharedMemoryNative.OffsetLpid, values["ShmLpid"]);
+        Assert.Equal(SharedMemoryNative.OffsetNattch, values["ShmNattch"]);
+        Assert.Equal(SharedMemoryNative.SHM_RDONLY, values["SHM_RDONLY"]);
+        Assert.Equal(FileLocks.LOCK_SH, values["LOCK_SH"]);
+        Assert.Equal(FileLocks.LOCK_EX, values["LOCK_EX"]);
+        Assert.Equal(FileLocks.LOCK_NB, values["LOCK_NB"]);
+        Assert.Equal(FileLocks.LOCK_UN, values["LOCK_UN"]);
         Assert.Equal(sizeof(MqAttr), values["MqAttr"]);
         Assert.Equal(IntPtr.Size, values["MqAttrMaxMsg"]);
         Assert.Equal(2 * IntPtr.Size, values["MqAttrMsgSize"]);
