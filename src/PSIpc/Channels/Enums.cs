@@ -43,4 +43,5 @@ public enum IpcChannelKind
     Pipe,
     Fifo,
     MessageQueue,
+    Ring,
 }

@@ -16,9 +16,9 @@ internal static class QueueOptionCheck
         {
             problem = "-Priority applies to POSIX queues";
         }
-        else if (noWait && channel is not IpcMessageQueue)
+        else if (noWait && channel is not (IpcMessageQueue or IpcRing))
         {
-            problem = "-NoWait applies to message queues";
+            problem = "-NoWait applies to message queues and rings";
         }
 
         if (problem is not null)
@@ -27,7 +27,7 @@ internal static class QueueOptionCheck
                 "OptionNotForChannel",
                 ErrorCategory.InvalidArgument,
                 channel,
-                $"{problem}; {channel} is a {channel.Kind}. Leave it out, or use a message queue."));
+                $"{problem}; {channel} is a {channel.Kind}. Leave it out, or use a message queue or ring."));
         }
     }
 }

@@ -320,6 +320,17 @@ internal static unsafe partial class Fd
 
     public static uint GetUid() => LibC.getuid();
 
+    /// <summary>Whether process <paramref name="pid"/> exists (kill(pid, 0); EPERM means it exists but is another user's).</summary>
+    public static bool ProcessExists(int pid)
+    {
+        if (pid <= 0)
+        {
+            return false;
+        }
+
+        return LibC.kill(pid, 0) == 0 || LibC.errno != LibC.ESRCH;
+    }
+
     /// <summary>One read(2) or write(2), retried on EINTR; EAGAIN becomes <see cref="WouldBlock"/>.</summary>
     private static int Transfer(SafeFd fd, byte* buffer, int length, bool write)
     {

@@ -88,6 +88,18 @@ internal static unsafe partial class Semaphores
 
     public static void Close(IntPtr sem) => _ = sem_close(sem);
 
+    /// <summary>sem_init on memory the caller owns (pshared: the memory is shared between processes).</summary>
+    public static void Init(IntPtr sem, bool processShared, uint value)
+    {
+        if (sem_init(sem, processShared ? 1 : 0, value) != 0)
+        {
+            throw new NativeException("sem_init", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>The size of a sem_t on 64-bit Linux.</summary>
+    public const int SemTSize = 32;
+
     public static void Unlink(string name)
     {
         if (sem_unlink(name) != 0)
@@ -108,6 +120,9 @@ internal static unsafe partial class Semaphores
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int sem_post(IntPtr sem);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int sem_init(IntPtr sem, int pshared, uint value);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int sem_trywait(IntPtr sem);

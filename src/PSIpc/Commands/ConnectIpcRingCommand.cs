@@ -1,0 +1,28 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Opens an existing ring made with New-IpcRing.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "IpcRing", DefaultParameterSetName = "Default")]
+[OutputType(typeof(IpcRing))]
+public sealed class ConnectIpcRingCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            WriteObject(IpcRing.Connect(Name));
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            WriteIpcError(e, Name, $"Cannot open the ring {Name}", e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates a bounded producer-consumer ring in POSIX shared memory.</para>
+/// <para type="description">The ring holds -Capacity messages (rounded up to a power of two) of at most -MessageSize bytes, for several producers and consumers at once. Send-IpcMessage waits while it is full, Receive-IpcMessage while it is empty. It is the module's fastest channel.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "IpcRing", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
+[OutputType(typeof(IpcRing))]
+public sealed class NewIpcRingCommand : IpcCmdlet
+{
+    /// <summary>The POSIX shared memory name: '/' and 1 to 255 characters with no other '/'.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>How many messages it holds (1 to 16777216; rounded up to a power of two).</summary>
+    [Parameter(Mandatory = true)]
+    public int Capacity { get; set; }
+
+    /// <summary>The largest message in bytes (1 to 64 MiB).</summary>
+    [Parameter(Mandatory = true)]
+    public int MessageSize { get; set; }
+
+    [Parameter]
+    [ModeTransformation]
+    public IpcFileMode Mode { get; set; } = new(0x180);
+
+    protected override void EndProcessing()
+    {
+        if (!ShouldProcess(Name, $"Create ring of {Capacity} x {MessageSize} bytes with mode {Mode}"))
+        {
+            return;
+        }
+
+        try
+        {
+            WriteObject(IpcRing.Create(Name, Capacity, MessageSize, Mode.Value));
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            ThrowIpcError(e, Name, $"Cannot create the ring {Name}", e is ArgumentOutOfRangeException ? "InvalidRingSize" : e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Removes rings (shm_unlink of their shared memory).</para>
+/// <para type="description">The name goes at once; processes that have the ring open keep using it until they close it.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "IpcRing", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Ring")]
+[OutputType(typeof(void))]
+public sealed class RemoveIpcRingCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Ring")]
+    [ValidateNotNull]
+    public IpcRing[] Ring { get; set; } = Array.Empty<IpcRing>();
+
+    [Parameter(Mandatory = true, ParameterSetName = "Name")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == "Name")
+        {
+            foreach (string name in Name)
+            {
+                if (ShouldProcess(name, "Remove ring"))
+                {
+                    Try(() =>
+                    {
+                        IpcSharedMemory.CheckName(name);
+                        Native.SharedMemoryNative.ShmUnlink(name);
+                    }, name);
+                }
+            }
+
+            return;
+        }
+
+        foreach (IpcRing ring in Ring)
+        {
+            if (ShouldProcess(ring.Name!, "Remove ring"))
+            {
+                Try(ring.Remove, ring);
+            }
+        }
+    }
+
+    private void Try(Action remove, object target)
+    {
+        try
+        {
+            remove();
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            WriteIpcError(e, target, $"Cannot remove the ring {target}", e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+# New-, Connect-, Remove-IpcRing and the ring as a channel: bounded buffer semantics, several producers and
+# consumers across processes, and a producer killed with SIGKILL while others run.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    $shmBefore = [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count
+}
+
+AfterAll {
+    foreach ($f in [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*')) {
+        Remove-IpcRing -Name ('/' + [System.IO.Path]::GetFileName($f)) -ErrorAction SilentlyContinue
+    }
+    Remove-TestRoot
+}
+
+Describe 'New-IpcRing' {
+    It 'creates an owner-only ring, rounded up to a power of two, that others connect to' {
+        $r = New-IpcRing (New-TestName) -Capacity 5 -MessageSize 100
+        try {
+            $r | Should -BeOfType ([PSIpc.IpcRing])
+            $r.Kind | Should -Be 'Ring'
+            $r.Capacity | Should -Be 8
+            $r.MessageSize | Should -Be 100
+            Get-FileMode $r.SharedMemoryPath | Should -Be '0600'
+            Send-IpcMessage $r 'through the ring' -Encoding Text
+            $other = Connect-IpcRing $r.Name
+            Receive-IpcMessage $other -Timeout 5 | Should -Be 'through the ring'
+            $other.Dispose()
+        }
+        finally { $r | Remove-IpcRing }
+        [System.IO.File]::Exists($r.SharedMemoryPath) | Should -BeFalse
+    }
+
+    It 'refuses an existing name' {
+        $r = New-IpcRing (New-TestName) -Capacity 4 -MessageSize 16
+        try {
+            $err = { New-IpcRing $r.Name -Capacity 4 -MessageSize 16 } | Should -Throw -ErrorId 'shm_open,EEXIST' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+        }
+        finally { $r | Remove-IpcRing }
+    }
+
+    It 'rejects <What>' -TestCases @(
+        @{ What = 'a capacity of 0'; Call = { New-IpcRing (New-TestName) -Capacity 0 -MessageSize 16 }; Id = 'InvalidRingSize' }
+        @{ What = 'a message size of 0'; Call = { New-IpcRing (New-TestName) -Capacity 4 -MessageSize 0 }; Id = 'InvalidRingSize' }
+        @{ What = 'an invalid name'; Call = { New-IpcRing 'no-slash' -Capacity 4 -MessageSize 16 }; Id = 'InvalidName' }
+    ) {
+        $err = $Call | Should -Throw -ErrorId $Id -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'reports a ring that does not exist as ObjectNotFound' {
+        $err = { Connect-IpcRing '/psipc-test-missing' -ErrorAction Stop } | Should -Throw -ErrorId 'shm_open,ENOENT' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'a ring as a bounded buffer' {
+    BeforeAll { $r = New-IpcRing (New-TestName) -Capacity 4 -MessageSize 256 }
+    AfterAll { $r | Remove-IpcRing }
+
+    It 'round-trips objects and keeps order' {
+        1..3 | Send-IpcMessage $r
+        Receive-IpcMessage $r -Count 3 -Timeout 5 | Should -Be @(1, 2, 3)
+    }
+
+    It 'fails at once when full with -NoWait, times out without it, and goes on once drained' {
+        1..4 | Send-IpcMessage $r -Encoding Text -NoWait
+        $err = { Send-IpcMessage $r 'x' -Encoding Text -NoWait } | Should -Throw -ErrorId 'sem_trywait,EAGAIN' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
+        $err = { Send-IpcMessage $r 'x' -Encoding Text -Timeout 0.2 } | Should -Throw -ErrorId 'SendTimeout' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        Receive-IpcMessage $r -Count 4 -Timeout 5 | Should -Be @('1', '2', '3', '4')
+    }
+
+    It 'returns nothing with -NoWait when empty, and times out a receive' {
+        Receive-IpcMessage $r -NoWait | Should -BeNullOrEmpty
+        { Receive-IpcMessage $r -Timeout 0.2 } | Should -Throw -ErrorId 'ReceiveTimeout'
+    }
+
+    It 'refuses a message larger than MessageSize and names the limit' {
+        $err = { Send-IpcMessage $r ('z' * 257) -Encoding Text -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMessage' -PassThru
+        $err.ErrorDetails.Message | Should -Match 'at most 256 bytes'
+    }
+
+    It 'stops a waiting receive on Ctrl+C' {
+        $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+        try {
+            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Receive-IpcMessage -Channel `$args[0]").AddArgument($r)
+            $handle = $ps.BeginInvoke()
+            [System.Threading.Thread]::Sleep(300)
+            $handle.IsCompleted | Should -BeFalse
+            $ps.StopAsync($null, $null).Wait(10000) | Should -BeTrue
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+    }
+}
+
+Describe 'a ring between processes' {
+    It 'carries 100,000 numbered messages from 2 producers to 2 consumers, none lost or duplicated' {
+        $r = New-IpcRing (New-TestName) -Capacity 256 -MessageSize 32
+        try {
+            $consumers = foreach ($c in 1, 2) {
+                $out = Join-TestPath "consumer$c.txt"
+                $script = "`$r = Connect-IpcRing '$($r.Name)'; `$got = [System.Collections.Generic.List[string]]::new(); while ((`$m = `$r.Receive([timespan]::FromSeconds(120)).Body) -ne 'stop') { `$got.Add(`$m) }; [System.IO.File]::WriteAllLines('$out', `$got)"
+                [pscustomobject]@{ Peer = Start-IpcPeer -Script $script; Out = $out }
+            }
+            $producers = foreach ($p in 1, 2) {
+                Start-IpcPeer -Script "`$r = Connect-IpcRing '$($r.Name)'; 1..50000 | ForEach-Object { `"$p`:`$_`" } | Send-IpcMessage `$r -Encoding Text -Timeout 120"
+            }
+            foreach ($p in $producers) { (Wait-TestPeer $p -TimeoutSeconds 300).ExitCode | Should -Be 0 }
+            'stop', 'stop' | Send-IpcMessage $r -Encoding Text
+            foreach ($c in $consumers) { (Wait-TestPeer $c.Peer -TimeoutSeconds 300).ExitCode | Should -Be 0 }
+            $all = [System.Collections.Generic.List[string]]::new()
+            foreach ($c in $consumers) {
+                $lines = [System.IO.File]::ReadAllLines($c.Out)
+                $all.AddRange($lines)
+                # Within one consumer, each producer's messages keep their order.
+                foreach ($p in 1, 2) {
+                    $seq = @($lines | Where-Object { $_.StartsWith("$p`:") } | ForEach-Object { [int]$_.Substring(2) })
+                    for ($i = 1; $i -lt $seq.Count; $i++) { if ($seq[$i] -le $seq[$i - 1]) { throw "producer $p out of order at $($seq[$i])" } }
+                }
+            }
+            $all.Count | Should -Be 100000
+            [System.Collections.Generic.HashSet[string]]::new($all).Count | Should -Be 100000
+        }
+        finally { $r | Remove-IpcRing }
+    }
+
+    It 'is not wedged when a producer is killed with SIGKILL while others run' {
+        $r = New-IpcRing (New-TestName) -Capacity 8 -MessageSize 32
+        try {
+            $out = Join-TestPath 'survivor.txt'
+            $consumer = Start-IpcPeer -Script "`$r = Connect-IpcRing '$($r.Name)'; `$n = 0; `$last = 0; while ((`$m = `$r.Receive([timespan]::FromSeconds(60)).Body) -ne 'done') { if (`$m.StartsWith('B:')) { `$v = [int]`$m.Substring(2); if (`$v -ne `$last + 1) { throw `"B out of order: `$v after `$last`" }; `$last = `$v; `$n++ } }; [System.IO.File]::WriteAllText('$out', `"`$n`")"
+            $victim = Start-IpcPeer -Script "`$r = Connect-IpcRing '$($r.Name)'; while (`$true) { `$null = `$r.Send('A', [PSIpc.IpcEncoding]::Text) }"
+            [System.Threading.Thread]::Sleep(1500)
+            $victim.Process.HasExited | Should -BeFalse
+            (Wait-TestPeer (Start-TestProcess -FileName 'kill' -ArgumentList @('-KILL', "$($victim.Id)"))).ExitCode | Should -Be 0
+            $null = $victim.Process.WaitForExit(10000)
+            $survivor = Start-IpcPeer -Script "`$r = Connect-IpcRing '$($r.Name)'; 1..2000 | ForEach-Object { `"B:`$_`" } | Send-IpcMessage `$r -Encoding Text -Timeout 60; Send-IpcMessage `$r 'done' -Encoding Text -Timeout 60"
+            (Wait-TestPeer $survivor -TimeoutSeconds 120).ExitCode | Should -Be 0
+            $result = Wait-TestPeer $consumer -TimeoutSeconds 120
+            $result.StdErr | Should -BeNullOrEmpty
+            [System.IO.File]::ReadAllText($out) | Should -Be '2000'
+        }
+        finally { $r | Remove-IpcRing }
+    }
+}
+
+Describe 'ring cleanup' {
+    It 'leaves nothing in /dev/shm' {
+        [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count | Should -Be $shmBefore
+    }
+}
