@@ -149,6 +149,13 @@ public sealed unsafe class IpcSharedMemory : IDisposable
     public static IpcSharedMemory ConnectFile(string path, bool readOnly = false) =>
         MapFile(IpcSharedMemoryKind.File, Fd.Open(path, readOnly ? Fd.O_RDONLY : Fd.O_RDWR), path, 0, 0, created: false, readOnly, null);
 
+    /// <summary>Removes the POSIX object <paramref name="name"/> (shm_unlink).</summary>
+    public static void Unlink(string name)
+    {
+        CheckName(name);
+        SharedMemoryNative.ShmUnlink(name);
+    }
+
     /// <summary>A POSIX shared memory name is '/' followed by 1 to 255 characters, none of them '/'.</summary>
     public static void CheckName(string name)
     {
