@@ -80,6 +80,15 @@ Describe 'New-SharedMemory' {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
+    It 'names the system limits when a <Kind> region is too large' -TestCases @(
+        @{ Kind = 'System V'; Call = { New-SharedMemory ([long]1 -shl 62) -Private }; Pattern = 'shmmax.*shmall' }
+        @{ Kind = 'POSIX'; Call = { New-SharedMemory ([long]1 -shl 62) -Name (New-TestName) }; Pattern = '/dev/shm' }
+    ) {
+        $err = $Call | Should -Throw -ErrorId 'InvalidSize' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.ErrorDetails.Message | Should -Match $Pattern
+    }
+
     It 'rejects invalid POSIX names: <Name>' -TestCases @(@{ Name = 'noslash' }, @{ Name = '/a/b' }, @{ Name = '/' }) {
         $err = { New-SharedMemory 4KB -Name $Name } | Should -Throw -ErrorId 'InvalidName' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'

@@ -80,10 +80,10 @@ public sealed unsafe class IpcSharedMemory : IDisposable
         {
             id = SharedMemoryNative.ShmGet(key ?? SysVMessageQueues.IPC_PRIVATE, size, flags);
         }
-        catch (NativeException e) when (e.Errno == Errno.EINVAL)
+        catch (NativeException e) when (e.Errno == Errno.EINVAL || e.Errno == Errno.ENOMEM || e.Errno == Errno.ENOSPC)
         {
             throw new ArgumentException(
-                $"A System V segment of {size} bytes was refused (EINVAL): it is above this system's limit (/proc/sys/kernel/shmmax = {ReadProc("/proc/sys/kernel/shmmax")}, /proc/sys/kernel/shmall = {ReadProc("/proc/sys/kernel/shmall")} pages), or an existing segment with this key is smaller.", e);
+                $"A System V segment of {size} bytes was refused ({e.ErrnoName}): it is above this system's limits (/proc/sys/kernel/shmmax = {ReadProc("/proc/sys/kernel/shmmax")} bytes per segment, /proc/sys/kernel/shmall = {ReadProc("/proc/sys/kernel/shmall")} pages in all), or an existing segment with this key is smaller.", e);
         }
 
         try
@@ -344,7 +344,15 @@ public sealed unsafe class IpcSharedMemory : IDisposable
                 throw new ArgumentException($"'{path}' is empty: there is nothing to map. Create it with New-SharedMemory -Size.");
             }
 
-            byte* address = SharedMemoryNative.Map(fd, current, readOnly);
+            byte* address;
+            try
+            {
+                address = SharedMemoryNative.Map(fd, current, readOnly);
+            }
+            catch (NativeException e) when (e.Errno == Errno.ENOMEM)
+            {
+                throw new ArgumentException($"{current} bytes could not be mapped (ENOMEM): more than this process may map (ulimit -v) or than memory allows; POSIX objects also live in /dev/shm, whose size df /dev/shm shows.", e);
+            }
             var region = new IpcSharedMemory(kind, new Mapping(address, current, sysv: false), current, readOnly) { Path = path, Name = name };
             ChannelRegistry.TrackResource(region);
             return region;
