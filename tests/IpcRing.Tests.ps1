@@ -30,6 +30,13 @@ Describe 'New-IpcRing' {
         [System.IO.File]::Exists($r.SharedMemoryPath) | Should -BeFalse
     }
 
+    It 'removes a ring by name' {
+        $r = New-IpcRing (New-TestName) -Capacity 4 -MessageSize 16
+        $r.Dispose()
+        Remove-IpcRing -Name $r.Name
+        [System.IO.File]::Exists($r.SharedMemoryPath) | Should -BeFalse
+    }
+
     It 'refuses an existing name' {
         $r = New-IpcRing (New-TestName) -Capacity 4 -MessageSize 16
         try {

@@ -183,6 +183,19 @@ Describe 'Read-SharedMemory and Write-SharedMemory bounds' {
     }
 }
 
+Describe 'Remove-SharedMemory' {
+    It 'removes POSIX objects by name, leaves them with -WhatIf, and reports a missing one' {
+        $m = New-SharedMemory 4KB -Name (New-TestName)
+        $m.Dispose()
+        Remove-SharedMemory -Name $m.Name -WhatIf
+        [System.IO.File]::Exists($m.Path) | Should -BeTrue
+        Remove-SharedMemory -Name $m.Name
+        [System.IO.File]::Exists($m.Path) | Should -BeFalse
+        $err = { Remove-SharedMemory -Name $m.Name -ErrorAction Stop } | Should -Throw -ErrorId 'shm_unlink,ENOENT' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
 Describe 'shared memory peers' {
     It 'reads what the seeds C program writes with strcpy, and writes what it prints' {
         $c = Build-CPeer 'shm_seed'

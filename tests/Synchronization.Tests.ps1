@@ -31,6 +31,14 @@ Describe 'IPC semaphores' {
             [System.IO.File]::Exists($s.Path) | Should -BeFalse
         }
 
+        It 'connects by name from the pipeline and removes by name' {
+            $s = New-IpcSemaphore (New-TestName) -InitialCount 4
+            $s.Dispose()
+            ($s.Name | Connect-IpcSemaphore).Value | Should -Be 4
+            Remove-IpcSemaphore -Name $s.Name
+            [System.IO.File]::Exists($s.Path) | Should -BeFalse
+        }
+
         It 'gives exactly -Mode whatever the umask' {
             $s = New-IpcSemaphore (New-TestName) -Mode 0640
             try { $s.Mode | Should -Be '0640' } finally { $s | Remove-IpcSemaphore }
