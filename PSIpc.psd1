@@ -15,6 +15,7 @@
         'Connect-IpcPipe'
         'Connect-IpcRing'
         'Connect-IpcSemaphore'
+        'Connect-IpcSocket'
         'Connect-SharedMemory'
         'Disconnect-SharedMemory'
         'Lock-IpcFile'
@@ -24,6 +25,7 @@
         'New-IpcPipe'
         'New-IpcRing'
         'New-IpcSemaphore'
+        'New-IpcSocketServer'
         'New-SharedMemory'
         'Open-IpcFifo'
         'Read-SharedMemory'
@@ -34,9 +36,11 @@
         'Remove-IpcSemaphore'
         'Remove-SharedMemory'
         'Send-IpcMessage'
+        'Stop-IpcSocketServer'
         'Unlock-IpcFile'
         'Unlock-IpcSemaphore'
         'Use-IpcLock'
+        'Wait-IpcConnection'
         'Write-SharedMemory'
     )
     FunctionsToExport    = @()
@@ -44,7 +48,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue', 'SharedMemory', 'Semaphore', 'FileLock')
+            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue', 'SharedMemory', 'Semaphore', 'FileLock', 'Socket')
             ProjectUri   = 'https://github.com/psipc/PSIpc'
             LicenseUri   = 'https://github.com/psipc/PSIpc/blob/main/LICENSE'
             ReleaseNotes = 'Foundation: the channel model, anonymous pipes and FIFOs with Send-IpcMessage / Receive-IpcMessage.'

@@ -44,4 +44,6 @@ public enum IpcChannelKind
     Fifo,
     MessageQueue,
     Ring,
+    Socket,
+    SocketServer,
 }

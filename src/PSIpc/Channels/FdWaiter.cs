@@ -71,6 +71,45 @@ internal sealed class FdWaiter : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>
+    /// Waits until one of <paramref name="fds"/> is readable (or hung up); fills <paramref name="ready"/>. Returns
+    /// false when the deadline passed first; throws on cancellation and once the channel is closed.
+    /// </summary>
+    public bool WaitAny(System.Collections.Generic.IReadOnlyList<SafeFd> fds, Span<bool> ready, Deadline deadline, CancellationToken cancellationToken, Action throwIfClosed)
+    {
+        using CancellationTokenRegistration registration = Register(cancellationToken);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throwIfClosed();
+            int left = deadline.RemainingMilliseconds();
+            if (left == 0)
+            {
+                return false;
+            }
+
+            bool woken = Fd.PollMany(fds, Fd.POLLIN, _wake, left, ready);
+            if (woken)
+            {
+                Fd.DrainEvent(_wake);
+                continue;
+            }
+
+            foreach (bool r in ready)
+            {
+                if (r)
+                {
+                    return true;
+                }
+            }
+
+            if (deadline.HasExpired)
+            {
+                return false;
+            }
+        }
+    }
+
     private CancellationTokenRegistration Register(CancellationToken cancellationToken) => cancellationToken.CanBeCanceled
         ? cancellationToken.Register(static state => Fd.SignalEvent((SafeFd)state!), _wake)
         : default;

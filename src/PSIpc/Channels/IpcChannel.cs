@@ -112,7 +112,7 @@ public abstract class IpcChannel : IDisposable
 
         Interlocked.Increment(ref _received);
         ReadOnlySpan<byte> payload = raw.Value.Payload.AsSpan(0, raw.Value.Length);
-        return new IpcMessage(MessageCodec.Decode(payload, enc), raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority);
+        return new IpcMessage(MessageCodec.Decode(payload, enc), raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
     }
 
     public void Dispose()
@@ -158,7 +158,7 @@ public abstract class IpcChannel : IDisposable
 }
 
 /// <summary>One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>.</summary>
-internal readonly record struct RawMessage(byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null);
+internal readonly record struct RawMessage(byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null, IpcChannel? Sender = null);
 
 /// <summary>
 /// What a queue message carries besides its body, and how to wait: the System V type (send: the mtype, at least 1;

@@ -34,6 +34,9 @@ public sealed class IpcMessage
     /// <summary>The POSIX message queue priority; null for other channels.</summary>
     public int? Priority { get; }
 
+    /// <summary>Who sent it, as a channel to reply on: the client's connection on a socket server, the sender's address on UDP; null elsewhere.</summary>
+    public IpcChannel? Sender { get; init; }
+
     /// <summary>The channel it came from or went to.</summary>
     public IpcChannel Channel { get; }
 

@@ -25,6 +25,8 @@ public abstract class StreamChannel : IpcChannel
     private bool _eof;
     private bool _waitBeforeFirstRead;
     private bool _faulted;
+    private bool _probing;
+    private bool _wouldBlock;
 
     private protected StreamChannel(SafeFd? readFd, SafeFd? writeFd, IpcFraming framing, bool waitBeforeFirstRead = false)
         : base(framing)
@@ -113,10 +115,21 @@ public abstract class StreamChannel : IpcChannel
         }
     }
 
+    /// <summary>Takes a complete message if one is there, without waiting: null with LastReceiveWouldBlock when none, null without it at end of stream.</summary>
+    internal RawMessage? ReceiveRawNow() => ReceiveCore(new MessageOptions(0, null, true), Deadline.Infinite, CancellationToken.None);
+
+    /// <summary>The read end's descriptor, for callers that poll many channels at once (socket servers).</summary>
+    internal SafeFd? ReadDescriptor => _readFd;
+
+    /// <summary>True when the last Receive with NoWait returned null because nothing complete was there, not because the stream ended.</summary>
+    internal bool LastReceiveWouldBlock => _wouldBlock;
+
     private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
     {
         lock (_receiveLock)
         {
+            _probing = options.NoWait;
+            _wouldBlock = false;
             return Framing switch
             {
                 IpcFraming.Message => ReceiveFrame(deadline, cancellationToken),
@@ -142,12 +155,17 @@ public abstract class StreamChannel : IpcChannel
         // Nothing is consumed until the whole frame is buffered, so a timeout in the middle of a frame loses nothing.
         if (!Fill(Frame.HeaderSize, deadline, cancellationToken))
         {
-            return CheckCleanEnd("header");
+            return _wouldBlock ? null : CheckCleanEnd("header");
         }
 
         (IpcEncoding encoding, int length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize);
         if (!Fill(Frame.HeaderSize + length, deadline, cancellationToken))
         {
+            if (_wouldBlock)
+            {
+                return null;
+            }
+
             int got = _end - _start - Frame.HeaderSize;
             Discard();
             throw new IpcProtocolException(
@@ -184,7 +202,7 @@ public abstract class StreamChannel : IpcChannel
 
             if (!Fill(scanned + 1, deadline, cancellationToken))
             {
-                if (_end == _start)
+                if (_wouldBlock || _end == _start)
                 {
                     return null;
                 }
@@ -256,6 +274,11 @@ public abstract class StreamChannel : IpcChannel
             else if (n == 0)
             {
                 _eof = true;
+            }
+            else if (_probing)
+            {
+                _wouldBlock = true;
+                return false;
             }
             else
             {

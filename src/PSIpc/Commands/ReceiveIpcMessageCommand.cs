@@ -58,6 +58,13 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             {
                 message = Channel.Receive(Timeout, Encoding, new MessageOptions(Type, null, NoWait), CancelToken);
             }
+            catch (IpcClientException e)
+            {
+                // One client of a server failed: report it, and go on with the others.
+                WriteIpcError(e.InnerException ?? e, e.Client, e.Message);
+                i--;
+                continue;
+            }
             catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 ThrowIpcError(e, Channel, $"Cannot receive from {Channel}");

@@ -206,6 +206,63 @@ internal static unsafe partial class Fd
         }
     }
 
+    /// <summary>
+    /// poll(2) on many descriptors at once, with the wake eventfd last. Fills <paramref name="ready"/> (one entry per
+    /// descriptor) and returns whether the eventfd fired; false and no ready entries on timeout.
+    /// </summary>
+    public static bool PollMany(System.Collections.Generic.IReadOnlyList<SafeFd> fds, short events, SafeFd wake, int timeoutMs, Span<bool> ready)
+    {
+        int count = fds.Count + 1;
+        pollfd[] set = new pollfd[count];
+        bool[] added = new bool[count];
+        try
+        {
+            for (int i = 0; i < fds.Count; i++)
+            {
+                fds[i].DangerousAddRef(ref added[i]);
+                set[i].fd = (int)fds[i].DangerousGetHandle().ToInt64();
+                set[i].events = events;
+            }
+
+            wake.DangerousAddRef(ref added[count - 1]);
+            set[count - 1].fd = (int)wake.DangerousGetHandle().ToInt64();
+            set[count - 1].events = LibC.POLLIN;
+            fixed (pollfd* p = set)
+            {
+                while (poll(p, (nuint)count, timeoutMs) < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno != LibC.EINTR)
+                    {
+                        throw new NativeException("poll", errno);
+                    }
+                }
+            }
+
+            for (int i = 0; i < fds.Count; i++)
+            {
+                ready[i] = (set[i].revents & (events | PollHangup)) != 0;
+            }
+
+            return set[count - 1].revents != 0;
+        }
+        finally
+        {
+            for (int i = 0; i < fds.Count; i++)
+            {
+                if (added[i])
+                {
+                    fds[i].DangerousRelease();
+                }
+            }
+
+            if (added[count - 1])
+            {
+                wake.DangerousRelease();
+            }
+        }
+    }
+
     public static SafeFd EventFd()
     {
         int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);

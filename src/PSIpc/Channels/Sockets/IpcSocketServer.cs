@@ -1,0 +1,336 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>
+/// A listening socket (Unix path, abstract name or TCP port). As a channel, Receive takes messages from all connected
+/// clients at once, accepting new ones as they come; each envelope's Sender is that client's connection, to reply on.
+/// A client that disconnects ends only its own stream; one that breaks a frame or resets gets an error of its own.
+/// Dispose (Stop-IpcSocketServer) closes the listener and every client, and removes the socket file it created.
+/// </summary>
+public sealed class IpcSocketServer : IpcChannel
+{
+    private readonly SafeFd _listener;
+    private readonly FdWaiter _waiter = new();
+    private readonly List<IpcSocket> _clients = new();
+    private readonly object _lock = new();
+    private readonly HashSet<uint>? _allowedUsers;
+    private readonly string? _createdPath;
+    private int _next;
+    private long _accepted;
+    private long _refused;
+
+    private IpcSocketServer(SafeFd listener, IpcSocketProtocol protocol, string endpoint, IpcFraming framing, string? createdPath, HashSet<uint>? allowedUsers)
+        : base(framing)
+    {
+        _listener = listener;
+        Protocol = protocol;
+        EndPoint = endpoint;
+        Name = endpoint;
+        Path = createdPath;
+        _createdPath = createdPath;
+        _allowedUsers = allowedUsers;
+        ChannelRegistry.Track(this);
+    }
+
+    /// <inheritdoc/>
+    public override IpcChannelKind Kind => IpcChannelKind.SocketServer;
+
+    /// <inheritdoc/>
+    public override IpcDirection Direction => IpcDirection.Read;
+
+    public IpcSocketProtocol Protocol { get; }
+
+    /// <summary>Where it listens: the path, @name, or address:port (with the real port when -Port 0 was asked).</summary>
+    public string EndPoint { get; }
+
+    /// <summary>The TCP port (0 for Unix sockets).</summary>
+    public int Port => Protocol == IpcSocketProtocol.Tcp ? int.Parse(EndPoint.Substring(EndPoint.LastIndexOf(':') + 1), CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>Clients connected to the receiving loop now.</summary>
+    public int ClientCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _clients.Count;
+            }
+        }
+    }
+
+    /// <summary>Connections accepted so far.</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Connections refused by -AllowUser.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>
+    /// Listens on a Unix socket path with exactly <paramref name="mode"/>. <paramref name="force"/> replaces a stale
+    /// socket file left by a dead server, never a live server's socket or another kind of file.
+    /// </summary>
+    public static IpcSocketServer ListenUnix(string path, uint mode = 0x180, bool force = false, IpcFraming framing = IpcFraming.Message, IEnumerable<uint>? allowedUsers = null, int backlog = 128)
+    {
+        SockAddr address = SockAddr.Unix(path, isAbstract: false);
+        if (force && Fd.TryLStat(path, out FileStatus existing))
+        {
+            if (!existing.IsSocket)
+            {
+                throw new ArgumentException($"'{path}' is a {FileModes.TypeName(existing.Mode)}, not a socket; -Force replaces only a stale socket file. Remove it yourself if it should go.", nameof(path));
+            }
+
+            if (IsLive(address))
+            {
+                throw new NativeException("bind", Errno.EADDRINUSE, $"A server is listening on '{path}'; -Force replaces only a stale socket file, never a live server's.");
+            }
+
+            Fd.Unlink(path);
+        }
+
+        SafeFd fd = Sockets.Create(Sockets.AF_UNIX, datagram: false);
+        try
+        {
+            Sockets.Bind(fd, address);
+            try
+            {
+                System.IO.File.SetUnixFileMode(path, (System.IO.UnixFileMode)mode);
+                Sockets.Listen(fd, backlog);
+            }
+            catch
+            {
+                Fd.Unlink(path);
+                throw;
+            }
+
+            return new IpcSocketServer(fd, IpcSocketProtocol.Unix, path, framing, path, Set(allowedUsers));
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Listens on an abstract Unix socket name (no file; it goes with the last descriptor).</summary>
+    public static IpcSocketServer ListenAbstract(string name, IpcFraming framing = IpcFraming.Message, IEnumerable<uint>? allowedUsers = null, int backlog = 128)
+    {
+        SafeFd fd = Sockets.Create(Sockets.AF_UNIX, datagram: false);
+        try
+        {
+            Sockets.Bind(fd, SockAddr.Unix(name, isAbstract: true));
+            Sockets.Listen(fd, backlog);
+            return new IpcSocketServer(fd, IpcSocketProtocol.UnixAbstract, "@" + name, framing, null, Set(allowedUsers));
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Listens on a TCP port (0 picks a free one; EndPoint shows it).</summary>
+    public static IpcSocketServer ListenTcp(IPAddress address, int port, IpcFraming framing = IpcFraming.Message, int backlog = 128)
+    {
+        SafeFd fd = Sockets.Create(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Sockets.AF_INET6 : Sockets.AF_INET, datagram: false);
+        try
+        {
+            Sockets.SetReuseAddress(fd);
+            Sockets.Bind(fd, SockAddr.Inet(address, port));
+            Sockets.Listen(fd, backlog);
+            return new IpcSocketServer(fd, IpcSocketProtocol.Tcp, Sockets.GetLocalAddress(fd).ToString(), framing, null, null);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits for the next connection and returns it as a channel of its own (not part of Receive's loop).</summary>
+    public IpcSocket Accept(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        Deadline deadline = Deadline.After(timeout);
+        while (true)
+        {
+            IpcSocket? client = TryAcceptOne();
+            if (client is not null)
+            {
+                return client;
+            }
+
+            _waiter.Wait(_listener, Fd.POLLIN, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("AcceptTimeout", $"No client connected to {EndPoint} within {deadline.Timeout}. Start a client, or raise -Timeout."));
+        }
+    }
+
+    /// <summary>The clients connected to the receiving loop.</summary>
+    public IReadOnlyList<IpcSocket> Clients
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _clients.ToArray();
+            }
+        }
+    }
+
+    public override string ToString() => $"{Protocol} server {EndPoint}{(IsOpen ? string.Empty : " (stopped)")}";
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("A server has no single peer to send to: reply on a client's channel (the envelope's Sender), or use Wait-IpcConnection.");
+
+    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            while (TryAcceptOne() is { } client)
+            {
+                lock (_lock)
+                {
+                    _clients.Add(client);
+                }
+            }
+
+            IpcSocket[] clients = Clients.ToArray();
+            for (int i = 0; i < clients.Length; i++)
+            {
+                IpcSocket c = clients[(_next + i) % clients.Length];
+                RawMessage? raw;
+                try
+                {
+                    raw = c.ReceiveRawNow();
+                }
+                catch (Exception e) when (e is IpcProtocolException or NativeException or ObjectDisposedException)
+                {
+                    Drop(c);
+                    throw new IpcClientException(c, e);
+                }
+
+                if (raw is { } message)
+                {
+                    _next = (_next + i + 1) % Math.Max(clients.Length, 1);
+                    return message with { Sender = c };
+                }
+
+                if (!c.LastReceiveWouldBlock)
+                {
+                    Drop(c);
+                }
+            }
+
+            if (options.NoWait)
+            {
+                return null;
+            }
+
+            List<SafeFd> fds = new() { _listener };
+            clients = Clients.ToArray();
+            fds.AddRange(clients.Select(c => c.ReadDescriptor!));
+            Span<bool> ready = stackalloc bool[fds.Count];
+            if (!_waiter.WaitAny(fds, ready, deadline, cancellationToken, ThrowIfClosed))
+            {
+                throw new IpcTimeoutException("ReceiveTimeout", $"No message arrived at {EndPoint} within {deadline.Timeout} ({clients.Length} client(s) connected). Raise -Timeout.");
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _waiter.Dispose();
+            _listener.Dispose();
+            foreach (IpcSocket c in Clients)
+            {
+                c.Dispose();
+            }
+
+            lock (_lock)
+            {
+                _clients.Clear();
+            }
+
+            if (_createdPath is not null && Fd.TryLStat(_createdPath, out FileStatus st) && st.IsSocket)
+            {
+                Fd.Unlink(_createdPath);
+            }
+        }
+    }
+
+    private static HashSet<uint>? Set(IEnumerable<uint>? users) => users is null ? null : new HashSet<uint>(users);
+
+    private static bool IsLive(SockAddr address)
+    {
+        using SafeFd probe = Sockets.Create(Sockets.AF_UNIX, datagram: false);
+        try
+        {
+            return Sockets.StartConnect(probe, address) || true;
+        }
+        catch (NativeException e) when (e.Errno == Errno.ECONNREFUSED || e.Errno == Errno.ENOENT)
+        {
+            return false;
+        }
+    }
+
+    private void Drop(IpcSocket client)
+    {
+        lock (_lock)
+        {
+            _clients.Remove(client);
+        }
+
+        client.Dispose();
+    }
+
+    private IpcSocket? TryAcceptOne()
+    {
+        while (true)
+        {
+            SafeFd? fd = Sockets.TryAccept(_listener, out SockAddr peer);
+            if (fd is null)
+            {
+                return null;
+            }
+
+            IpcSocket client;
+            try
+            {
+                client = new IpcSocket(fd, Protocol == IpcSocketProtocol.Tcp ? IpcSocketProtocol.Tcp : Protocol, EndPoint, Protocol == IpcSocketProtocol.Tcp ? peer.ToString() : "client", Framing);
+            }
+            catch (NativeException)
+            {
+                fd.Dispose();
+                continue;
+            }
+
+            if (_allowedUsers is not null && (client.PeerUserId is not uint uid || !_allowedUsers.Contains(uid)))
+            {
+                Interlocked.Increment(ref _refused);
+                client.Dispose();
+                continue;
+            }
+
+            Interlocked.Increment(ref _accepted);
+            return client;
+        }
+    }
+}
+
+/// <summary>One client of a socket server failed (reset, broken frame); the server and the other clients go on.</summary>
+public sealed class IpcClientException : System.IO.IOException
+{
+    public IpcClientException(IpcSocket client, Exception inner)
+        : base($"The client {client.Name} (process {client.PeerProcessId?.ToString(CultureInfo.InvariantCulture) ?? "?"}) failed: {inner.Message} Its connection was closed; the server goes on.", inner)
+    {
+        Client = client;
+    }
+
+    public IpcSocket Client { get; }
+}

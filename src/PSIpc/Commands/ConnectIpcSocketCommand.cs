@@ -1,0 +1,65 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Connects to a socket server and returns the connection as a channel.</para>
+/// <para type="description">-Path or -Abstract connect to a Unix socket; -ComputerName (or -Address) and -Port connect over TCP, with Nagle's algorithm off so small messages go at once. Waits at most -Timeout (10 seconds unless given).</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "IpcSocket", DefaultParameterSetName = "Path")]
+[OutputType(typeof(IpcSocket))]
+public sealed class ConnectIpcSocketCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    [Parameter(Mandatory = true, ParameterSetName = "Abstract")]
+    [ValidateNotNullOrEmpty]
+    public string Abstract { get; set; } = string.Empty;
+
+    /// <summary>The host name or address (localhost unless given).</summary>
+    [Parameter(ParameterSetName = "Port")]
+    [Alias("Address")]
+    [ValidateNotNullOrEmpty]
+    public string ComputerName { get; set; } = "127.0.0.1";
+
+    [Parameter(Mandatory = true, ParameterSetName = "Port", ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; }
+
+    [Parameter(ParameterSetName = "Port")]
+    [ValidateSet("Tcp")]
+    public string Protocol { get; set; } = "Tcp";
+
+    [Parameter]
+    public IpcFraming Framing { get; set; } = IpcFraming.Message;
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    protected override void ProcessRecord()
+    {
+        string target = ParameterSetName switch
+        {
+            "Path" => PathHelper.ResolveNew(this, Path),
+            "Abstract" => "@" + Abstract,
+            _ => $"{ComputerName}:{Port}",
+        };
+        try
+        {
+            WriteObject(ParameterSetName switch
+            {
+                "Path" => IpcSocket.ConnectUnix(target, false, Framing, Timeout, CancelToken),
+                "Abstract" => IpcSocket.ConnectUnix(Abstract, true, Framing, Timeout, CancelToken),
+                _ => IpcSocket.ConnectTcp(ComputerName, Port, Framing, Timeout, CancelToken),
+            });
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException or IpcTimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            WriteIpcError(e, target, $"Cannot connect to {target}", e is ArgumentException ? "InvalidAddress" : null);
+        }
+    }
+}

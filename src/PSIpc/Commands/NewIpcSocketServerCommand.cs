@@ -1,0 +1,100 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Management.Automation;
+using System.Net;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Listens on a Unix socket path, an abstract name or a TCP port.</para>
+/// <para type="description">The socket file gets mode 0600 unless -Mode says otherwise. -Force replaces a stale socket file left by a dead server, never a live server's socket or another kind of file. -Port 0 picks a free port (the server's EndPoint shows it). Receive-IpcMessage on the server takes messages from every client; Wait-IpcConnection takes one client as a channel of its own.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "IpcSocketServer", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
+[OutputType(typeof(IpcSocketServer))]
+public sealed class NewIpcSocketServerCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>A name in Linux's abstract socket namespace (no file).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Abstract")]
+    [ValidateNotNullOrEmpty]
+    public string Abstract { get; set; } = string.Empty;
+
+    /// <summary>The TCP port; 0 picks a free one.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Port")]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>The address to listen on (127.0.0.1 unless given).</summary>
+    [Parameter(ParameterSetName = "Port")]
+    public IPAddress Address { get; set; } = IPAddress.Loopback;
+
+    /// <summary>Tcp (the default).</summary>
+    [Parameter(ParameterSetName = "Port")]
+    [ValidateSet("Tcp")]
+    public string Protocol { get; set; } = "Tcp";
+
+    [Parameter(ParameterSetName = "Path")]
+    [ModeTransformation]
+    public IpcFileMode Mode { get; set; } = new(0x180);
+
+    [Parameter(ParameterSetName = "Path")]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Unix sockets: accept only these users (names or ids); others are refused at connect.</summary>
+    [Parameter(ParameterSetName = "Path")]
+    [Parameter(ParameterSetName = "Abstract")]
+    public string[]? AllowUser { get; set; }
+
+    [Parameter]
+    public IpcFraming Framing { get; set; } = IpcFraming.Message;
+
+    protected override void EndProcessing()
+    {
+        string path = ParameterSetName == "Path" ? PathHelper.ResolveNew(this, Path) : string.Empty;
+        string target = ParameterSetName switch
+        {
+            "Path" => path,
+            "Abstract" => "@" + Abstract,
+            _ => $"{Address}:{Port}",
+        };
+        List<uint>? users = null;
+        if (AllowUser is not null)
+        {
+            users = new List<uint>();
+            foreach (string user in AllowUser)
+            {
+                if (uint.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out uint id) || UserNames.TryFind(user, out id))
+                {
+                    users.Add(id);
+                }
+                else
+                {
+                    ThrowTerminatingError(ErrorHelper.Create("UnknownUser", ErrorCategory.ObjectNotFound, user, $"There is no user '{user}' (in /etc/passwd). Give a user name or a numeric id."));
+                }
+            }
+        }
+
+        if (!ShouldProcess(target, "Listen"))
+        {
+            return;
+        }
+
+        try
+        {
+            WriteObject(ParameterSetName switch
+            {
+                "Path" => IpcSocketServer.ListenUnix(path, Mode.Value, Force, Framing, users),
+                "Abstract" => IpcSocketServer.ListenAbstract(Abstract, Framing, users),
+                _ => IpcSocketServer.ListenTcp(Address, Port, Framing),
+            });
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            ThrowIpcError(e, target, $"Cannot listen on {target}", e is ArgumentException ? "InvalidAddress" : null);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System;
+using System.Management.Automation;
+
+namespace PSIpc.Commands;
+
+/// <summary>
+/// <para type="synopsis">Waits for the next client of a socket server and returns its connection as a channel.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Wait, "IpcConnection", DefaultParameterSetName = "Default")]
+[OutputType(typeof(IpcSocket))]
+public sealed class WaitIpcConnectionCommand : IpcCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public IpcSocketServer Server { get; set; } = null!;
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            WriteObject(Server.Accept(Timeout, CancelToken));
+        }
+        catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or OperationCanceledException)
+        {
+            ThrowIpcError(e, Server, $"Cannot accept a connection on {Server.EndPoint}");
+        }
+    }
+}
