@@ -276,7 +276,11 @@ Describe 'POSIX message queues' {
             $sysv = New-TestQueue
             { Send-IpcMessage $sysv 'x' -Priority 2 } | Should -Throw -ErrorId 'OptionNotForChannel'
             $pipe = New-IpcPipe
-            try { { Receive-IpcMessage $pipe -NoWait } | Should -Throw -ErrorId 'OptionNotForChannel' } finally { $pipe.Dispose() }
+            try {
+                { Send-IpcMessage $pipe 'x' -NoWait } | Should -Throw -ErrorId 'OptionNotForChannel'
+                Receive-IpcMessage $pipe -NoWait | Should -BeNullOrEmpty
+            }
+            finally { $pipe.Dispose() }
         }
 
         It 'talks to a C mq_send/mq_receive program' {

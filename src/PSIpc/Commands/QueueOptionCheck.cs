@@ -5,7 +5,8 @@ namespace PSIpc.Commands;
 /// <summary>-Type, -Priority and -NoWait belong to queues: on other channels they are an invocation error, not silently ignored.</summary>
 internal static class QueueOptionCheck
 {
-    public static void Check(PSCmdlet cmdlet, IpcChannel channel, bool type, bool priority, bool noWait)
+    /// <summary>Checks the options; on receive, -NoWait applies to every channel (nothing complete waiting ends the command).</summary>
+    public static void Check(PSCmdlet cmdlet, IpcChannel channel, bool type, bool priority, bool noWait, bool receive = false)
     {
         string? problem = null;
         if (type && channel is not SysVMessageQueue)
@@ -16,9 +17,9 @@ internal static class QueueOptionCheck
         {
             problem = "-Priority applies to POSIX queues";
         }
-        else if (noWait && channel is not (IpcMessageQueue or IpcRing))
+        else if (noWait && !receive && channel is not (IpcMessageQueue or IpcRing))
         {
-            problem = "-NoWait applies to message queues and rings";
+            problem = "-NoWait on send applies to message queues and rings";
         }
 
         if (problem is not null)

@@ -39,7 +39,7 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
     [Parameter]
     public long Type { get; set; }
 
-    /// <summary>Queues: return at once when nothing is waiting, instead of waiting (the command ends quietly).</summary>
+    /// <summary>Return at once when no complete message is waiting, instead of waiting (the command ends quietly).</summary>
     [Parameter]
     public SwitchParameter NoWait { get; set; }
 
@@ -49,7 +49,7 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
 
     protected override void ProcessRecord()
     {
-        QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), false, NoWait);
+        QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), false, NoWait, receive: true);
         long wanted = Continuous ? long.MaxValue : Count;
         for (long i = 0; i < wanted; i++)
         {

@@ -1,0 +1,294 @@
+# New-IpcSocketServer, Connect-IpcSocket, Wait-IpcConnection, Stop-IpcSocketServer and the server as a channel:
+# Unix (path and abstract) and TCP, many concurrent clients, peer credentials, and socat, nc, C and Python peers.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    function Get-FreePath { Join-TestPath ('s' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.sock') }
+}
+
+AfterAll {
+    Remove-TestRoot
+}
+
+Describe 'New-IpcSocketServer and Connect-IpcSocket' {
+    It 'serves a <Kind> client, who gets its replies from the envelope''s Sender' -TestCases @(
+        @{ Kind = 'Unix'; Make = { $p = Get-FreePath; @((New-IpcSocketServer $p), { Connect-IpcSocket $p }.GetNewClosure()) } }
+        @{ Kind = 'UnixAbstract'; Make = { $n = 'psipc-test-' + [guid]::NewGuid().ToString('N'); @((New-IpcSocketServer -Abstract $n), { Connect-IpcSocket -Abstract $n }.GetNewClosure()) } }
+        @{ Kind = 'Tcp'; Make = { $s = New-IpcSocketServer -Port 0; @($s, { Connect-IpcSocket -ComputerName localhost -Port $s.Port }.GetNewClosure()) } }
+    ) {
+        $server, $connect = & $Make
+        try {
+            $server.Protocol | Should -Be $Kind
+            $client = & $connect
+            $client.Kind | Should -Be 'Socket'
+            'ping', @{ nested = @{ v = 1 } } | Send-IpcMessage $client
+            $m = Receive-IpcMessage $server -AsEnvelope -Timeout 10
+            $m.Body | Should -Be 'ping'
+            $m.Sender | Should -BeOfType ([PSIpc.IpcSocket])
+            Send-IpcMessage $m.Sender 'pong'
+            Receive-IpcMessage $client -Timeout 10 | Should -Be 'pong'
+            (Receive-IpcMessage $server -Timeout 10).nested.v | Should -Be 1
+            $server.ClientCount | Should -Be 1
+            $client.Dispose()
+        }
+        finally { $server | Stop-IpcSocketServer }
+        $server.IsOpen | Should -BeFalse
+    }
+
+    It 'creates the socket file owner-only (or with -Mode) and removes it on Stop' {
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p
+        Get-FileMode $p | Should -Be '0600'
+        $s | Stop-IpcSocketServer
+        [System.IO.File]::Exists($p) | Should -BeFalse
+        $s = New-IpcSocketServer $p -Mode 0660
+        try { Get-FileMode $p | Should -Be '0660' } finally { $s | Stop-IpcSocketServer }
+    }
+
+    It 'shows the peer''s credentials on both ends of a Unix connection' {
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p
+        try {
+            $c = Connect-IpcSocket $p
+            $accepted = Wait-IpcConnection $s -Timeout 10
+            $accepted.PeerProcessId | Should -Be $PID
+            $accepted.PeerUserId | Should -Be 0 -Because 'the tests run as root here'
+            $c.PeerProcessId | Should -Be $PID
+            $c.Dispose(); $accepted.Dispose()
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
+    It 'picks a free TCP port with -Port 0 and sets TCP_NODELAY on clients' {
+        $s = New-IpcSocketServer -Port 0
+        try {
+            $s.Port | Should -BeGreaterThan 0
+            $s.EndPoint | Should -Be "127.0.0.1:$($s.Port)"
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+}
+
+Describe '-Force and stale sockets' {
+    It 'replaces a stale socket file, but never a live server''s or a regular file' {
+        $p = Get-FreePath
+        # A server killed with SIGKILL leaves its socket file behind.
+        $peer = Start-IpcPeer -Script "`$s = New-IpcSocketServer '$p'; [System.Threading.Thread]::Sleep(60000)"
+        Wait-TestCondition { [System.IO.File]::Exists($p) } -What 'the peer''s socket'
+        $err = { New-IpcSocketServer $p -Force } | Should -Throw -ErrorId 'bind,EADDRINUSE' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err.ErrorDetails.Message | Should -Match 'live server'
+        $peer.Process.Kill()
+        $null = $peer.Process.WaitForExit(10000)
+        [System.IO.File]::Exists($p) | Should -BeTrue
+        { New-IpcSocketServer $p } | Should -Throw -ErrorId 'bind,EADDRINUSE'
+        $s = New-IpcSocketServer $p -Force
+        $s | Stop-IpcSocketServer
+        $file = Join-TestPath 'regular.sock'
+        [System.IO.File]::WriteAllText($file, 'keep me')
+        $err = { New-IpcSocketServer $file -Force } | Should -Throw -ErrorId 'InvalidAddress' -PassThru
+        $err.ErrorDetails.Message | Should -Match 'not a socket'
+        [System.IO.File]::ReadAllText($file) | Should -Be 'keep me'
+    }
+}
+
+Describe 'a server with many clients' {
+    It 'gets 64,000 messages from 64 client processes, each in order, and each client exactly its own replies' {
+        $exe = Build-CPeer 'sock_client'
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p
+        try {
+            $clients = foreach ($i in 1..64) { Start-TestProcess -FileName $exe -ArgumentList @('unix', $p, "c$i", '1000') }
+            $last = @{}
+            $count = 0
+            Receive-IpcMessage $s -Count 64000 -AsEnvelope -Timeout 60 | ForEach-Object {
+                $id, $n = $_.Body.Split(':')
+                if ([int]$n -ne $last[$id] + 1) { throw "client $id out of order: $n after $($last[$id])" }
+                $last[$id] = [int]$n
+                $count++
+                Send-IpcMessage $_.Sender $_.Body.ToUpper() -Encoding Text
+            }
+            $count | Should -Be 64000
+            $last.Count | Should -Be 64
+            foreach ($c in $clients) {
+                $r = Wait-TestPeer $c
+                $r.ExitCode | Should -Be 0 -Because $r.StdErr
+            }
+            $s.Accepted | Should -Be 64
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
+    It 'goes on when a client is killed with SIGKILL mid-stream, or breaks a frame' {
+        $exe = Build-CPeer 'sock_client'
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p
+        try {
+            $victim = Start-TestProcess -FileName $exe -ArgumentList @('unix', $p, 'victim', '1000000')
+            Receive-IpcMessage $s -Count 100 -AsEnvelope -Timeout 30 | ForEach-Object { Send-IpcMessage $_.Sender $_.Body.ToUpper() -Encoding Text }
+            (Wait-TestPeer (Start-TestProcess -FileName 'kill' -ArgumentList @('-KILL', "$($victim.Id)"))).ExitCode | Should -Be 0
+            $null = Wait-TestPeer $victim
+            $cut = Start-TestProcess -FileName $exe -ArgumentList @('cut', 'unix', $p)
+            $null = Wait-TestPeer $cut
+            $good = Start-TestProcess -FileName $exe -ArgumentList @('unix', $p, 'good', '50')
+            $errs = [System.Collections.Generic.List[object]]::new()
+            $goodCount = 0
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            while ($goodCount -lt 50 -and $watch.Elapsed.TotalSeconds -lt 60) {
+                $m = Receive-IpcMessage $s -AsEnvelope -Timeout 30 -ErrorAction SilentlyContinue -ErrorVariable e
+                $errs.AddRange(@($e))
+                if ($m -and $m.Body.StartsWith('good:')) {
+                    Send-IpcMessage $m.Sender $m.Body.ToUpper() -Encoding Text
+                    $goodCount++
+                }
+            }
+            $goodCount | Should -Be 50
+            (Wait-TestPeer $good).ExitCode | Should -Be 0
+            @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'FrameTruncated*' }) | Should -HaveCount 1
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+}
+
+Describe 'socket interop' {
+    It 'talks Line framing with socat over a Unix socket, both ways' {
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p -Framing Line
+        try {
+            $socat = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'printf "hello from socat\n" | socat -t 5 - UNIX-CONNECT:"$0"', $p)
+            $m = Receive-IpcMessage $s -AsEnvelope -Timeout 10
+            $m.Body | Should -Be 'hello from socat'
+            Send-IpcMessage $m.Sender 'hello back'
+            (Wait-TestPeer $socat).StdOut | Should -Be "hello back`n"
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
+    It 'reads what nc sends over TCP in Raw framing' {
+        $s = New-IpcSocketServer -Port 0 -Framing Raw
+        try {
+            $nc = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'printf "raw bytes" | nc -N 127.0.0.1 "$0"', "$($s.Port)")
+            Receive-IpcMessage $s -Timeout 10 | Should -BeExactly 'raw bytes'
+        }
+        finally { $s | Stop-IpcSocketServer }
+        $null = Wait-TestPeer $nc
+    }
+
+    It 'reads the seeds C TCP server''s "Hello!"' {
+        $exe = Build-CPeer 'hello_server'
+        $port = 20000 + [System.Random]::new().Next(0, 20000)
+        $server = Start-TestProcess -FileName $exe -ArgumentList @("$port")
+        $c = $null
+        for ($try = 0; $null -eq $c -and $try -lt 200; $try++) {
+            $c = Connect-IpcSocket -Port $port -Framing Raw -Timeout 1 -ErrorAction SilentlyContinue
+            if ($null -eq $c) { [System.Threading.Thread]::Sleep(25) }
+        }
+        Receive-IpcMessage $c -Timeout 10 | Should -BeExactly 'Hello!'
+        Receive-IpcMessage $c -Timeout 10 | Should -BeNullOrEmpty
+        $c.Dispose()
+        (Wait-TestPeer $server).ExitCode | Should -Be 0
+    }
+
+    It 'serves a Python client over TCP with Line framing' {
+        $s = New-IpcSocketServer -Port 0 -Framing Line
+        try {
+            $py = "import socket, sys`ns = socket.create_connection(('127.0.0.1', int(sys.argv[1])))`ns.sendall(b'from python\n')`nprint(s.makefile().readline().strip())"
+            $peer = Start-TestProcess -FileName 'python3' -ArgumentList @('-c', $py, "$($s.Port)")
+            $m = Receive-IpcMessage $s -AsEnvelope -Timeout 10
+            $m.Body | Should -Be 'from python'
+            Send-IpcMessage $m.Sender 'to python'
+            (Wait-TestPeer $peer).StdOut.Trim() | Should -Be 'to python'
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+}
+
+Describe 'socket errors' {
+    It 'reports an address in use as ResourceExists' {
+        $s = New-IpcSocketServer -Port 0
+        try {
+            $err = { New-IpcSocketServer -Port $s.Port } | Should -Throw -ErrorId 'bind,EADDRINUSE' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ResourceExists'
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
+    It 'reports a refused TCP connection as ConnectionError' {
+        $s = New-IpcSocketServer -Port 0
+        $port = $s.Port
+        $s | Stop-IpcSocketServer
+        $err = { Connect-IpcSocket -Port $port -ErrorAction Stop } | Should -Throw -ErrorId 'connect,ECONNREFUSED' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        $err.TargetObject | Should -Be "127.0.0.1:$port"
+    }
+
+    It 'reports a stale Unix socket as ConnectionError and a missing one as ObjectNotFound' {
+        $p = Get-FreePath
+        $peer = Start-IpcPeer -Script "`$s = New-IpcSocketServer '$p'; [System.Threading.Thread]::Sleep(60000)"
+        Wait-TestCondition { [System.IO.File]::Exists($p) } -What 'the peer''s socket'
+        $peer.Process.Kill()
+        $null = $peer.Process.WaitForExit(10000)
+        $err = { Connect-IpcSocket $p -ErrorAction Stop } | Should -Throw -ErrorId 'connect,ECONNREFUSED' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        [System.IO.File]::Delete($p)
+        $err = { Connect-IpcSocket $p -ErrorAction Stop } | Should -Throw -ErrorId 'connect,ENOENT' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'names the sun_path limit for a path that is too long' {
+        $long = '/tmp/' + ('x' * 120)
+        $err = { New-IpcSocketServer $long } | Should -Throw -ErrorId 'InvalidAddress' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.ErrorDetails.Message | Should -Match 'at most 107 bytes'
+    }
+
+    It 'refuses another user with PermissionDenied, and -AllowUser refuses peers' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p -Mode 0666 -AllowUser root
+        try {
+            $peerHost = Get-PeerHost
+            $script = "Import-Module '$ModuleManifest'; `$c = Connect-IpcSocket '$p' -ErrorAction Stop; try { Send-IpcMessage `$c 'let me in' -ErrorAction Stop; Receive-IpcMessage `$c -Timeout 5 -ErrorAction Stop; 'no error' } catch { `$_.CategoryInfo.Category }"
+            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
+            Receive-IpcMessage $s -NoWait -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $s.Refused | Should -Be 1
+            $result.StdOut | Should -Not -Match 'no error'
+        }
+        finally { $s | Stop-IpcSocketServer }
+        $p2 = Get-FreePath
+        $s2 = New-IpcSocketServer $p2
+        try {
+            $script = "Import-Module '$ModuleManifest'; try { Connect-IpcSocket '$p2' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
+            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
+            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
+            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $lines[0] | Should -Be 'connect,EACCES,PSIpc.Commands.ConnectIpcSocketCommand'
+            $lines[1] | Should -Be 'PermissionDenied'
+        }
+        finally { $s2 | Stop-IpcSocketServer }
+    }
+
+    It 'times out Wait-IpcConnection, and Ctrl+C stops it and a continuous receive' {
+        $s = New-IpcSocketServer -Port 0
+        try {
+            $err = { Wait-IpcConnection $s -Timeout 0.2 } | Should -Throw -ErrorId 'AcceptTimeout' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            foreach ($script in 'Wait-IpcConnection -Server $args[0]', 'Receive-IpcMessage -Channel $args[0] -Continuous') {
+                $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+                try {
+                    $null = $ps.AddScript("Import-Module '$ModuleManifest'; $script").AddArgument($s)
+                    $handle = $ps.BeginInvoke()
+                    [System.Threading.Thread]::Sleep(300)
+                    $handle.IsCompleted | Should -BeFalse
+                    $ps.StopAsync($null, $null).Wait(10000) | Should -BeTrue
+                    $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                }
+                finally { $ps.Dispose() }
+            }
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
+    It 'leaves no socket files behind' {
+        @([System.IO.Directory]::GetFiles($TestRoot, '*.sock') | Where-Object { -not $_.EndsWith('regular.sock') }) | Should -HaveCount 0
+    }
+}
