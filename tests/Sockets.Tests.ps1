@@ -202,6 +202,54 @@ Describe 'socket interop' {
     }
 }
 
+Describe 'UDP' {
+    It 'carries one datagram per message, and replies reach the sender' {
+        $u = New-IpcSocketServer -Port 0 -Protocol Udp
+        $c = Connect-IpcSocket -Port $u.Port -Protocol Udp
+        try {
+            $u | Should -BeOfType ([PSIpc.IpcUdpSocket])
+            'one', 'two' | Send-IpcMessage $c -Encoding Text
+            $m = Receive-IpcMessage $u -AsEnvelope -Timeout 10
+            $m.Body | Should -Be 'one'
+            $m.Sender.RemoteEndPoint | Should -Be $c.LocalEndPoint
+            Receive-IpcMessage $u -Timeout 10 | Should -Be 'two'
+            Send-IpcMessage $m.Sender ([pscustomobject]@{ Reply = 42 })
+            (Receive-IpcMessage $c -Timeout 10).Reply | Should -Be 42
+        }
+        finally { $u, $c | Close-IpcChannel }
+    }
+
+    It 'refuses a message above the datagram limit with the limit in the message' {
+        $u = New-IpcSocketServer -Port 0 -Protocol Udp
+        $c = Connect-IpcSocket -Port $u.Port -Protocol Udp
+        try {
+            $err = { Send-IpcMessage $c ('x' * 65508) -Encoding Text -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMessage' -PassThru
+            $err.ErrorDetails.Message | Should -Match 'at most 65507'
+            Send-IpcMessage $c ('y' * 65507) -Encoding Text
+            (Receive-IpcMessage $u -Timeout 10).Length | Should -Be 65507
+        }
+        finally { $u, $c | Close-IpcChannel }
+    }
+
+    It 'talks to socat and Python over UDP' {
+        $u = New-IpcSocketServer -Port 0 -Protocol Udp
+        try {
+            $socat = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'printf "from socat" | socat -t 2 - UDP:127.0.0.1:"$0"', "$($u.Port)")
+            $m = Receive-IpcMessage $u -AsEnvelope -Timeout 10
+            $m.Body | Should -Be 'from socat'
+            Send-IpcMessage $m.Sender 'to socat' -Encoding Text
+            (Wait-TestPeer $socat).StdOut | Should -Be 'to socat'
+            $py = "import socket, sys`ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)`ns.sendto(b'from python', ('127.0.0.1', int(sys.argv[1])))`nprint(s.recvfrom(100)[0].decode())"
+            $peer = Start-TestProcess -FileName 'python3' -ArgumentList @('-c', $py, "$($u.Port)")
+            $m = Receive-IpcMessage $u -AsEnvelope -Timeout 10
+            $m.Body | Should -Be 'from python'
+            Send-IpcMessage $m.Sender 'to python' -Encoding Text
+            (Wait-TestPeer $peer).StdOut.Trim() | Should -Be 'to python'
+        }
+        finally { $u | Close-IpcChannel }
+    }
+}
+
 Describe 'socket errors' {
     It 'reports an address in use as ResourceExists' {
         $s = New-IpcSocketServer -Port 0

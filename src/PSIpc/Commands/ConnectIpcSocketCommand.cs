@@ -8,7 +8,7 @@ namespace PSIpc.Commands;
 /// <para type="description">-Path or -Abstract connect to a Unix socket; -ComputerName (or -Address) and -Port connect over TCP, with Nagle's algorithm off so small messages go at once. Waits at most -Timeout (10 seconds unless given).</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcSocket", DefaultParameterSetName = "Path")]
-[OutputType(typeof(IpcSocket))]
+[OutputType(typeof(IpcSocket), typeof(IpcUdpSocket))]
 public sealed class ConnectIpcSocketCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipelineByPropertyName = true)]
@@ -30,7 +30,7 @@ public sealed class ConnectIpcSocketCommand : IpcCmdlet
     public int Port { get; set; }
 
     [Parameter(ParameterSetName = "Port")]
-    [ValidateSet("Tcp")]
+    [ValidateSet("Tcp", "Udp")]
     public string Protocol { get; set; } = "Tcp";
 
     [Parameter]
@@ -52,9 +52,10 @@ public sealed class ConnectIpcSocketCommand : IpcCmdlet
         {
             WriteObject(ParameterSetName switch
             {
-                "Path" => IpcSocket.ConnectUnix(target, false, Framing, Timeout, CancelToken),
+                "Path" => (IpcChannel)IpcSocket.ConnectUnix(target, false, Framing, Timeout, CancelToken),
                 "Abstract" => IpcSocket.ConnectUnix(Abstract, true, Framing, Timeout, CancelToken),
-                _ => IpcSocket.ConnectTcp(ComputerName, Port, Framing, Timeout, CancelToken),
+                _ when string.Equals(Protocol, "Udp", StringComparison.OrdinalIgnoreCase) => IpcUdpSocket.Connect(ComputerName, Port),
+                _ => (IpcChannel)IpcSocket.ConnectTcp(ComputerName, Port, Framing, Timeout, CancelToken),
             });
         }
         catch (Exception e) when (e is NativeException or ArgumentException or IpcTimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)

@@ -11,7 +11,7 @@ namespace PSIpc.Commands;
 /// <para type="description">The socket file gets mode 0600 unless -Mode says otherwise. -Force replaces a stale socket file left by a dead server, never a live server's socket or another kind of file. -Port 0 picks a free port (the server's EndPoint shows it). Receive-IpcMessage on the server takes messages from every client; Wait-IpcConnection takes one client as a channel of its own.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "IpcSocketServer", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
-[OutputType(typeof(IpcSocketServer))]
+[OutputType(typeof(IpcSocketServer), typeof(IpcUdpSocket))]
 public sealed class NewIpcSocketServerCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path")]
@@ -32,9 +32,9 @@ public sealed class NewIpcSocketServerCommand : IpcCmdlet
     [Parameter(ParameterSetName = "Port")]
     public IPAddress Address { get; set; } = IPAddress.Loopback;
 
-    /// <summary>Tcp (the default).</summary>
+    /// <summary>Tcp (the default) or Udp (a bound datagram socket: each Receive's Sender is the datagram's sender).</summary>
     [Parameter(ParameterSetName = "Port")]
-    [ValidateSet("Tcp")]
+    [ValidateSet("Tcp", "Udp")]
     public string Protocol { get; set; } = "Tcp";
 
     [Parameter(ParameterSetName = "Path")]
@@ -87,9 +87,10 @@ public sealed class NewIpcSocketServerCommand : IpcCmdlet
         {
             WriteObject(ParameterSetName switch
             {
-                "Path" => IpcSocketServer.ListenUnix(path, Mode.Value, Force, Framing, users),
+                "Path" => (IpcChannel)IpcSocketServer.ListenUnix(path, Mode.Value, Force, Framing, users),
                 "Abstract" => IpcSocketServer.ListenAbstract(Abstract, Framing, users),
-                _ => IpcSocketServer.ListenTcp(Address, Port, Framing),
+                _ when string.Equals(Protocol, "Udp", StringComparison.OrdinalIgnoreCase) => IpcUdpSocket.Bind(Address, Port),
+                _ => (IpcChannel)IpcSocketServer.ListenTcp(Address, Port, Framing),
             });
         }
         catch (Exception e) when (e is NativeException or ArgumentException)

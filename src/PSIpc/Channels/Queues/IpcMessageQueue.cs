@@ -45,41 +45,9 @@ public abstract class IpcMessageQueue : IpcChannel
     /// <summary>Removes the queue from the system (IPC_RMID or mq_unlink) and closes this channel.</summary>
     public abstract void Remove();
 
-    /// <summary>The payload as it goes to the kernel: bare for Text and Bytes, with the frame header otherwise.</summary>
-    private protected static byte[] Wrap(ReadOnlySpan<byte> payload, IpcEncoding encoding)
-    {
-        if (encoding is IpcEncoding.Text or IpcEncoding.Bytes)
-        {
-            return payload.ToArray();
-        }
+    private protected static byte[] Wrap(ReadOnlySpan<byte> payload, IpcEncoding encoding) => DatagramCodec.Wrap(payload, encoding);
 
-        byte[] framed = new byte[Frame.HeaderSize + payload.Length];
-        Frame.WriteHeader(framed, encoding, payload.Length);
-        payload.CopyTo(framed.AsSpan(Frame.HeaderSize));
-        return framed;
-    }
-
-    /// <summary>
-    /// How a received kernel message is read: a PSIpc header whose length matches says the encoding; anything else is
-    /// Text, with the NUL padding of fixed-size C buffers (char text[100]) dropped.
-    /// </summary>
-    private protected static RawMessage Unwrap(byte[] data, int length, long? type, int? priority)
-    {
-        ReadOnlySpan<byte> span = data.AsSpan(0, length);
-        if (length >= Frame.HeaderSize && span[0] == Frame.Magic0 && span[1] == Frame.Magic1 && span[2] == Frame.Version &&
-            span[3] <= (byte)IpcEncoding.Json && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(length - Frame.HeaderSize))
-        {
-            return new RawMessage(span.Slice(Frame.HeaderSize).ToArray(), length - Frame.HeaderSize, (IpcEncoding)span[3], type, priority);
-        }
-
-        int trimmed = length;
-        while (trimmed > 0 && span[trimmed - 1] == 0)
-        {
-            trimmed--;
-        }
-
-        return new RawMessage(span.Slice(0, trimmed).ToArray(), trimmed, IpcEncoding.Text, type, priority);
-    }
+    private protected static RawMessage Unwrap(byte[] data, int length, long? type, int? priority) => DatagramCodec.Unwrap(data, length, type, priority);
 
     /// <summary>A number from a /proc/sys file, or <paramref name="fallback"/> when it cannot be read.</summary>
     private protected static long ReadProcNumber(string path, long fallback)

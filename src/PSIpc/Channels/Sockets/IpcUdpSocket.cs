@@ -1,0 +1,181 @@
+using System;
+using System.Net;
+using System.Threading;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>
+/// A UDP socket: one Send is one datagram. Bound (New-IpcSocketServer -Protocol Udp), a Receive's envelope has the
+/// sender as a channel to reply on; connected (Connect-IpcSocket -Protocol Udp), it sends to and receives from one peer.
+/// </summary>
+public sealed class IpcUdpSocket : IpcChannel
+{
+    /// <summary>The largest UDP payload over IPv4: 65,535 minus the IP and UDP headers.</summary>
+    public const int MaxDatagram = 65507;
+
+    private readonly SafeFd _fd;
+    private readonly FdWaiter _waiter = new();
+    private readonly object _receiveLock = new();
+    private readonly byte[] _buffer = new byte[65536];
+    private readonly bool _connected;
+
+    private IpcUdpSocket(SafeFd fd, string local, string? remote, bool connected)
+        : base(IpcFraming.Message)
+    {
+        _fd = fd;
+        _connected = connected;
+        LocalEndPoint = local;
+        RemoteEndPoint = remote;
+        Name = remote ?? local;
+        ChannelRegistry.Track(this);
+    }
+
+    /// <inheritdoc/>
+    public override IpcChannelKind Kind => IpcChannelKind.Socket;
+
+    /// <inheritdoc/>
+    public override IpcDirection Direction => IpcDirection.Both;
+
+    public IpcSocketProtocol Protocol => IpcSocketProtocol.Udp;
+
+    public string LocalEndPoint { get; }
+
+    /// <summary>The peer of a connected socket; null for a bound one.</summary>
+    public string? RemoteEndPoint { get; }
+
+    /// <summary>The local port.</summary>
+    public int Port => int.Parse(LocalEndPoint.Substring(LocalEndPoint.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Binds to <paramref name="address"/> and <paramref name="port"/> (0 picks a free one).</summary>
+    public static IpcUdpSocket Bind(IPAddress address, int port)
+    {
+        SafeFd fd = Sockets.Create(Family(address), datagram: true);
+        try
+        {
+            Sockets.Bind(fd, SockAddr.Inet(address, port));
+            return new IpcUdpSocket(fd, Sockets.GetLocalAddress(fd).ToString(), null, connected: false);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Makes a socket whose datagrams go to (and come only from) <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public static IpcUdpSocket Connect(string host, int port)
+    {
+        IPAddress address = IpcSocket.ResolveHost(host);
+        SafeFd fd = Sockets.Create(Family(address), datagram: true);
+        try
+        {
+            SockAddr remote = SockAddr.Inet(address, port);
+            Sockets.StartConnect(fd, remote);
+            return new IpcUdpSocket(fd, Sockets.GetLocalAddress(fd).ToString(), remote.ToString(), connected: true);
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
+        }
+    }
+
+    internal void SendTo(ReadOnlySpan<byte> payload, IpcEncoding encoding, SockAddr? to, Deadline deadline, CancellationToken cancellationToken)
+    {
+        byte[] datagram = DatagramCodec.Wrap(payload, encoding);
+        if (datagram.Length > MaxDatagram)
+        {
+            throw new ArgumentException($"The message is {datagram.Length} bytes; a UDP datagram carries at most {MaxDatagram}. Send less, or use a stream socket (TCP or Unix).");
+        }
+
+        while (!Sockets.TrySendTo(_fd, datagram, to))
+        {
+            _waiter.Wait(_fd, Fd.POLLOUT, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("SendTimeout", $"The socket {Name} could not send within {deadline.Timeout}."));
+        }
+    }
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    {
+        if (!_connected)
+        {
+            throw new InvalidOperationException("This UDP socket is bound, not connected: reply on a received envelope's Sender, or use Connect-IpcSocket -Protocol Udp.");
+        }
+
+        SendTo(payload, encoding, null, deadline, cancellationToken);
+    }
+
+    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    {
+        lock (_receiveLock)
+        {
+            while (true)
+            {
+                int n = Sockets.TryReceiveFrom(_fd, _buffer, out SockAddr from);
+                if (n >= 0)
+                {
+                    if (n > _buffer.Length)
+                    {
+                        throw new IpcProtocolException("DatagramTruncated", $"A datagram of {n} bytes arrived, more than {_buffer.Length}; it was discarded.");
+                    }
+
+                    RawMessage raw = DatagramCodec.Unwrap(_buffer, n, null, null);
+                    return raw with { Sender = _connected ? this : new IpcUdpPeer(this, from) };
+                }
+
+                if (options.NoWait)
+                {
+                    return null;
+                }
+
+                _waiter.Wait(_fd, Fd.POLLIN, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No datagram arrived at {LocalEndPoint} within {deadline.Timeout}. Raise -Timeout."));
+            }
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _waiter.Dispose();
+            _fd.Dispose();
+        }
+    }
+
+    private static int Family(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Sockets.AF_INET6 : Sockets.AF_INET;
+}
+
+/// <summary>The sender of a UDP datagram, as a channel: Send-IpcMessage to it replies through the socket that received it.</summary>
+public sealed class IpcUdpPeer : IpcChannel
+{
+    private readonly IpcUdpSocket _socket;
+    private readonly SockAddr _address;
+
+    internal IpcUdpPeer(IpcUdpSocket socket, SockAddr address)
+        : base(IpcFraming.Message)
+    {
+        _socket = socket;
+        _address = address;
+        Name = address.ToString();
+    }
+
+    /// <inheritdoc/>
+    public override IpcChannelKind Kind => IpcChannelKind.Socket;
+
+    /// <inheritdoc/>
+    public override IpcDirection Direction => IpcDirection.Write;
+
+    /// <summary>The peer's address:port.</summary>
+    public string RemoteEndPoint => Name!;
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken) =>
+        _socket.SendTo(payload, encoding, _address, deadline, cancellationToken);
+
+    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("Receive on the UDP socket, not on a sender.");
+
+    protected override void Dispose(bool disposing)
+    {
+    }
+}
