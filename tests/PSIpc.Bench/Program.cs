@@ -16,6 +16,16 @@ internal static class Program
             return Ring(args);
         }
 
+        if (args.Length == 5 && args[0] == "socket")
+        {
+            return Socket(args[1], args[2] == "roundtrip", int.Parse(args[3], CultureInfo.InvariantCulture), long.Parse(args[4], CultureInfo.InvariantCulture));
+        }
+
+        if (args.Length == 6 && args[0] == "socket-child")
+        {
+            return SocketChild(args[1], args[2], args[3] == "roundtrip", int.Parse(args[4], CultureInfo.InvariantCulture), long.Parse(args[5], CultureInfo.InvariantCulture));
+        }
+
         if (args.Length == 4 && args[0] == "ring-child")
         {
             return RingChild(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), long.Parse(args[3], CultureInfo.InvariantCulture));
@@ -196,6 +206,75 @@ internal static class Program
         }
 
         control.SendPayload(new byte[1], IpcEncoding.Bytes, Limit);
+        return 0;
+    }
+
+    // PSIpc.Bench socket unix|tcp roundtrip|stream <size> <count>: IpcSocketServer and IpcSocket (Message framing,
+    // Bytes) between this process and a child it starts; prints the seconds the parent's loop took.
+    private static int Socket(string kind, bool roundtrip, int size, long count)
+    {
+        string path = "/tmp/psipc-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".sock";
+        using IpcSocketServer server = kind == "unix" ? IpcSocketServer.ListenUnix(path) : IpcSocketServer.ListenTcp(System.Net.IPAddress.Loopback, 0);
+        string where = kind == "unix" ? path : server.Port.ToString(CultureInfo.InvariantCulture);
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (System.IO.Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            psi.ArgumentList.Add(typeof(Program).Assembly.Location);
+        }
+
+        foreach (string a in new[] { "socket-child", kind, where, roundtrip ? "roundtrip" : "stream", size.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture) })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using Process child = Process.Start(psi)!;
+        using IpcSocket peer = server.Accept(Limit);
+        byte[] payload = new byte[size];
+        long warmup = count / 10;
+        var watch = new Stopwatch();
+        for (long i = 0; i < count; i++)
+        {
+            if (i == warmup)
+            {
+                watch.Start();
+            }
+
+            peer.SendPayload(payload, IpcEncoding.Bytes, Limit);
+            if (roundtrip)
+            {
+                peer.Receive(Limit, IpcEncoding.Bytes);
+            }
+        }
+
+        if (!roundtrip)
+        {
+            peer.Receive(Limit, IpcEncoding.Bytes);
+        }
+
+        double seconds = watch.Elapsed.TotalSeconds * count / (count - warmup);
+        child.WaitForExit();
+        Console.WriteLine(seconds.ToString("F6", CultureInfo.InvariantCulture));
+        return child.ExitCode;
+    }
+
+    private static int SocketChild(string kind, string where, bool roundtrip, int size, long count)
+    {
+        using IpcSocket socket = kind == "unix" ? IpcSocket.ConnectUnix(where, false, timeout: Limit) : IpcSocket.ConnectTcp("127.0.0.1", int.Parse(where, CultureInfo.InvariantCulture), timeout: Limit);
+        byte[] payload = new byte[size];
+        for (long i = 0; i < count; i++)
+        {
+            socket.Receive(Limit, IpcEncoding.Bytes);
+            if (roundtrip)
+            {
+                socket.SendPayload(payload, IpcEncoding.Bytes, Limit);
+            }
+        }
+
+        if (!roundtrip)
+        {
+            socket.SendPayload(new byte[1], IpcEncoding.Bytes, Limit);
+        }
+
         return 0;
     }
 
