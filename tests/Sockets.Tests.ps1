@@ -173,6 +173,19 @@ Describe 'socket interop' {
         $null = Wait-TestPeer $nc
     }
 
+    It 'writes Raw bytes that an nc listener prints' {
+        $port = 20000 + [System.Random]::new().Next(0, 20000)
+        $nc = Start-TestProcess -FileName 'nc' -ArgumentList @('-l', '127.0.0.1', "$port")
+        $c = $null
+        for ($try = 0; $null -eq $c -and $try -lt 200; $try++) {
+            $c = Connect-IpcSocket -Port $port -Framing Raw -Timeout 1 -ErrorAction SilentlyContinue
+            if ($null -eq $c) { [System.Threading.Thread]::Sleep(25) }
+        }
+        Send-IpcMessage $c 'to nc, raw'
+        $c.Dispose()
+        (Wait-TestPeer $nc).StdOut | Should -BeExactly 'to nc, raw'
+    }
+
     It 'reads the seeds C TCP server''s "Hello!"' {
         $exe = Build-CPeer 'hello_server'
         $port = 20000 + [System.Random]::new().Next(0, 20000)
