@@ -4,6 +4,9 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
 
+// The module calls Linux's libc throughout; it is for Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace PSIpc;
 
 /// <summary>

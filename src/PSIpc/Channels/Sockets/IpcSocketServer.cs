@@ -233,7 +233,7 @@ public sealed class IpcSocketServer : IpcChannel
             List<SafeFd> fds = new() { _listener };
             clients = Clients.ToArray();
             fds.AddRange(clients.Select(c => c.ReadDescriptor!));
-            Span<bool> ready = stackalloc bool[fds.Count];
+            bool[] ready = new bool[fds.Count];
             if (!_waiter.WaitAny(fds, ready, deadline, cancellationToken, ThrowIfClosed))
             {
                 throw new IpcTimeoutException("ReceiveTimeout", $"No message arrived at {EndPoint} within {deadline.Timeout} ({clients.Length} client(s) connected). Raise -Timeout.");
