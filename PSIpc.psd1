@@ -18,6 +18,8 @@
         'Connect-IpcSocket'
         'Connect-SharedMemory'
         'Disconnect-SharedMemory'
+        'Get-Signal'
+        'Get-SignalHandler'
         'Lock-IpcFile'
         'Lock-IpcSemaphore'
         'New-IpcFifo'
@@ -30,17 +32,21 @@
         'Open-IpcFifo'
         'Read-SharedMemory'
         'Receive-IpcMessage'
+        'Register-SignalHandler'
         'Remove-IpcFifo'
         'Remove-IpcMessageQueue'
         'Remove-IpcRing'
         'Remove-IpcSemaphore'
         'Remove-SharedMemory'
         'Send-IpcMessage'
+        'Send-Signal'
         'Stop-IpcSocketServer'
         'Unlock-IpcFile'
         'Unlock-IpcSemaphore'
+        'Unregister-SignalHandler'
         'Use-IpcLock'
         'Wait-IpcConnection'
+        'Wait-Signal'
         'Write-SharedMemory'
     )
     FunctionsToExport    = @()
@@ -48,7 +54,7 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue', 'SharedMemory', 'Semaphore', 'FileLock', 'Socket')
+            Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue', 'SharedMemory', 'Semaphore', 'FileLock', 'Socket', 'Signal')
             ProjectUri   = 'https://github.com/psipc/PSIpc'
             LicenseUri   = 'https://github.com/psipc/PSIpc/blob/main/LICENSE'
             ReleaseNotes = 'Foundation: the channel model, anonymous pipes and FIFOs with Send-IpcMessage / Receive-IpcMessage.'

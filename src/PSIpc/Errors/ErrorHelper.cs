@@ -9,7 +9,7 @@ internal static class ErrorHelper
 {
     public static ErrorCategory CategoryOf(int errno)
     {
-        if (errno == Errno.ENOENT)
+        if (errno == Errno.ENOENT || errno == Errno.ESRCH)
         {
             return ErrorCategory.ObjectNotFound;
         }

@@ -72,6 +72,7 @@ internal static class Errno
     public static int ELOOP => LibC.ELOOP;
     public static int EISDIR => LibC.EISDIR;
     public static int ENOMSG => LibC.ENOMSG;
+    public static int ESRCH => LibC.ESRCH;
     public static int ENOMEM => LibC.ENOMEM;
     public static int EIDRM => LibC.EIDRM;
     public static int E2BIG => LibC.E2BIG;
