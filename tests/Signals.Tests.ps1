@@ -197,6 +197,17 @@ Describe 'Wait-Signal' {
         ($result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }) | Should -Be @('SIGUSR2', 'SIGUSR2')
     }
 
+    It 'keeps a signal that arrives before the first wait once a handler is registered for it' {
+        $h = Register-SignalHandler IO
+        try {
+            Send-Signal $PID IO
+            [System.Threading.Thread]::Sleep(200)
+            (Wait-Signal IO -Timeout 5).Signal | Should -Be 'SIGIO'
+        }
+        finally { Unregister-SignalHandler -Signal IO }
+        $h.IsRegistered | Should -BeFalse
+    }
+
     It 'keeps a signal that arrives between two waits' {
         { Wait-Signal URG -Timeout 0.05 } | Should -Throw -ErrorId 'SignalTimeout'
         Send-Signal $PID URG

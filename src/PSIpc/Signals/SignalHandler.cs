@@ -172,6 +172,15 @@ public sealed class SignalHandler : IDisposable
                 throw;
             }
 
+            if (!runDefaultAction)
+            {
+                // Deliveries are kept for Wait-Signal too, so a wait after the handler was registered misses none.
+                foreach (SignalInfo s in signals)
+                {
+                    SignalWaiter.EnsureCatcher(s);
+                }
+            }
+
             Registered.Add(handler);
             return handler;
         }
@@ -199,10 +208,15 @@ public sealed class SignalHandler : IDisposable
             // The runspace is gone already.
         }
 
+        int[] orphaned;
         lock (Gate)
         {
             Registered.Remove(this);
+            orphaned = Signal.Where(name => !Registered.Any(h => h.Signal.Contains(name))).Select(name => SignalInfo.Parse(name).Number).ToArray();
         }
+
+        // Nothing handles these any more: stop keeping them for Wait-Signal too, so the default action returns.
+        SignalWaiter.Release(orphaned);
     }
 
     public override string ToString() => $"{SourceIdentifier} ({string.Join(", ", Signal)})";

@@ -25,6 +25,18 @@ internal static class SignalWaiter
         }
     }
 
+    /// <summary>At most this many deliveries are kept per signal for Wait-Signal; older ones go first.</summary>
+    private const int MaxPending = 1024;
+
+    /// <summary>Starts keeping deliveries of <paramref name="signal"/> for Wait-Signal (a handler was registered for it).</summary>
+    public static void EnsureCatcher(SignalInfo signal)
+    {
+        lock (Gate)
+        {
+            AddCatcher(signal);
+        }
+    }
+
     public static SignalEvent Wait(IReadOnlyList<SignalInfo> signals, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         foreach (SignalInfo s in signals)
@@ -39,21 +51,7 @@ internal static class SignalWaiter
         {
             foreach (SignalInfo s in signals)
             {
-                if (!Catchers.ContainsKey(s.Number))
-                {
-                    SignalInfo signal = s;
-                    var pending = new Queue<SignalEvent>();
-                    PosixSignalRegistration registration = PosixSignalRegistration.Create((PosixSignal)signal.Number, context =>
-                    {
-                        context.Cancel = true;
-                        lock (Gate)
-                        {
-                            pending.Enqueue(new SignalEvent(signal));
-                            Monitor.PulseAll(Gate);
-                        }
-                    });
-                    Catchers[s.Number] = (registration, pending);
-                }
+                AddCatcher(s);
             }
 
             Deadline deadline = Deadline.After(timeout);
@@ -77,6 +75,31 @@ internal static class SignalWaiter
                 Monitor.Wait(Gate, left < 0 ? Slice : Math.Min(Slice, left));
             }
         }
+    }
+
+    private static void AddCatcher(SignalInfo signal)
+    {
+        if (Catchers.ContainsKey(signal.Number))
+        {
+            return;
+        }
+
+        var pending = new Queue<SignalEvent>();
+        PosixSignalRegistration registration = PosixSignalRegistration.Create((PosixSignal)signal.Number, context =>
+        {
+            context.Cancel = true;
+            lock (Gate)
+            {
+                if (pending.Count >= MaxPending)
+                {
+                    pending.Dequeue();
+                }
+
+                pending.Enqueue(new SignalEvent(signal));
+                Monitor.PulseAll(Gate);
+            }
+        });
+        Catchers[signal.Number] = (registration, pending);
     }
 
     /// <summary>Removes the catchers of these signals; returns how many there were.</summary>
