@@ -197,6 +197,19 @@ Describe 'Wait-Signal' {
         ($result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }) | Should -Be @('SIGUSR2', 'SIGUSR2')
     }
 
+    It 'receives a signal a C program sends with sigqueue (the value itself is not given to .NET handlers)' {
+        $exe = Build-CPeer 'sigqueue_sender'
+        $global:rt = $null
+        $h = Register-SignalHandler 'RTMIN+1' -Action { $global:rt = $EventArgs }
+        try {
+            (Wait-TestPeer (Start-TestProcess -FileName $exe -ArgumentList @("$PID", "$((Get-Signal 'RTMIN+1').Number)", '77'))).ExitCode | Should -Be 0
+            Wait-TestCondition { $null -ne $global:rt } -What 'the real-time signal'
+            $global:rt.Signal | Should -Be 'SIGRTMIN+1'
+            $global:rt.SenderProcessId | Should -BeNullOrEmpty
+        }
+        finally { $h | Unregister-SignalHandler }
+    }
+
     It 'keeps a signal that arrives before the first wait once a handler is registered for it' {
         $h = Register-SignalHandler IO
         try {

@@ -50,6 +50,12 @@ Describe 'New-IpcSocketServer and Connect-IpcSocket' {
         try {
             $c = Connect-IpcSocket $p
             $accepted = Wait-IpcConnection $s -Timeout 10
+            $second = Connect-IpcSocket $p
+            Send-IpcMessage $second 'who am i'
+            $m = Receive-IpcMessage $s -AsEnvelope -Timeout 10
+            $m.SenderProcessId | Should -Be $PID
+            $m.SenderUserId | Should -Be 0
+            $second.Dispose()
             $accepted.PeerProcessId | Should -Be $PID
             $accepted.PeerUserId | Should -Be 0 -Because 'the tests run as root here'
             $c.PeerProcessId | Should -Be $PID
@@ -225,6 +231,7 @@ Describe 'UDP' {
             $m = Receive-IpcMessage $u -AsEnvelope -Timeout 10
             $m.Body | Should -Be 'one'
             $m.Sender.RemoteEndPoint | Should -Be $c.LocalEndPoint
+            $m.SenderEndPoint | Should -Be $c.LocalEndPoint
             Receive-IpcMessage $u -Timeout 10 | Should -Be 'two'
             Send-IpcMessage $m.Sender ([pscustomobject]@{ Reply = 42 })
             (Receive-IpcMessage $c -Timeout 10).Reply | Should -Be 42

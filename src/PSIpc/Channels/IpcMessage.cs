@@ -37,6 +37,23 @@ public sealed class IpcMessage
     /// <summary>Who sent it, as a channel to reply on: the client's connection on a socket server, the sender's address on UDP; null elsewhere.</summary>
     public IpcChannel? Sender { get; init; }
 
+    /// <summary>The sender's address: the client's address on TCP, the datagram's source on UDP; null elsewhere.</summary>
+    public string? SenderEndPoint => Sender switch
+    {
+        IpcSocket socket => socket.RemoteEndPoint,
+        IpcUdpPeer peer => peer.RemoteEndPoint,
+        _ => null,
+    };
+
+    /// <summary>Unix sockets: the sending client's process id (SO_PEERCRED); null elsewhere.</summary>
+    public int? SenderProcessId => (Sender as IpcSocket)?.PeerProcessId;
+
+    /// <summary>Unix sockets: the sending client's user id.</summary>
+    public uint? SenderUserId => (Sender as IpcSocket)?.PeerUserId;
+
+    /// <summary>Unix sockets: the sending client's group id.</summary>
+    public uint? SenderGroupId => (Sender as IpcSocket)?.PeerGroupId;
+
     /// <summary>The channel it came from or went to.</summary>
     public IpcChannel Channel { get; }
 
