@@ -90,16 +90,7 @@ Describe 'a ring as a bounded buffer' {
     }
 
     It 'stops a waiting receive on Ctrl+C' {
-        $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-        try {
-            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Receive-IpcMessage -Channel `$args[0]").AddArgument($r)
-            $handle = $ps.BeginInvoke()
-            [System.Threading.Thread]::Sleep(300)
-            $handle.IsCompleted | Should -BeFalse
-            $ps.StopAsync($null, $null).Wait(10000) | Should -BeTrue
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        }
-        finally { $ps.Dispose() }
+        Assert-StopsOnCtrlC -Script 'Receive-IpcMessage -Channel $args[0]' -Argument $r
     }
 }
 

@@ -101,21 +101,10 @@ Describe 'Receive-IpcMessage' {
         }
 
         It 'stops a blocking receive when the pipeline is stopped (Ctrl+C), in this process' {
-            $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-            try {
-                $null = $ps.AddScript("Import-Module '$ModuleManifest'; Receive-IpcMessage -Channel `$args[0]").AddArgument($pipe)
-                $handle = $ps.BeginInvoke()
-                Wait-TestCondition { $ps.InvocationStateInfo.State -eq 'Running' } -What 'the receive to start'
-                [System.Threading.Thread]::Sleep(200)
-                $handle.IsCompleted | Should -BeFalse
-                $stop = $ps.StopAsync($null, $null)
-                $stop.Wait(10000) | Should -BeTrue
-                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-                # The channel survives the stop and still works.
-                Send-IpcMessage $pipe 'after stop'
-                Receive-IpcMessage $pipe -Timeout 5 | Should -Be 'after stop'
-            }
-            finally { $ps.Dispose() }
+            Assert-StopsOnCtrlC -Script 'Receive-IpcMessage -Channel $args[0]' -Argument $pipe
+            # The channel survives the stop and still works.
+            Send-IpcMessage $pipe 'after stop'
+            Receive-IpcMessage $pipe -Timeout 5 | Should -Be 'after stop'
         }
 
         It 'stops a blocking receive in another process on SIGINT (Ctrl+C)' {

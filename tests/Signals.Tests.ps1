@@ -238,19 +238,8 @@ Describe 'Wait-Signal' {
     }
 
     It 'stops on Ctrl+C' {
-        $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-        try {
-            $null = $ps.AddScript("Import-Module '$ModuleManifest'; Wait-Signal WINCH")
-            $handle = $ps.BeginInvoke()
-            [System.Threading.Thread]::Sleep(300)
-            $handle.IsCompleted | Should -BeFalse
-            $ps.StopAsync($null, $null).Wait(10000) | Should -BeTrue
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-        }
-        finally {
-            $ps.Dispose()
-            Unregister-SignalHandler -Signal WINCH
-        }
+        try { Assert-StopsOnCtrlC -Script 'Wait-Signal WINCH' }
+        finally { Unregister-SignalHandler -Signal WINCH }
     }
 
     It 'refuses uncatchable signals' {

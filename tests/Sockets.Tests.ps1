@@ -341,16 +341,7 @@ Describe 'socket errors' {
             $err = { Wait-IpcConnection $s -Timeout 0.2 } | Should -Throw -ErrorId 'AcceptTimeout' -PassThru
             $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
             foreach ($script in 'Wait-IpcConnection -Server $args[0]', 'Receive-IpcMessage -Channel $args[0] -Continuous') {
-                $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-                try {
-                    $null = $ps.AddScript("Import-Module '$ModuleManifest'; $script").AddArgument($s)
-                    $handle = $ps.BeginInvoke()
-                    [System.Threading.Thread]::Sleep(300)
-                    $handle.IsCompleted | Should -BeFalse
-                    $ps.StopAsync($null, $null).Wait(10000) | Should -BeTrue
-                    $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-                }
-                finally { $ps.Dispose() }
+                Assert-StopsOnCtrlC -Script $script -Argument $s
             }
         }
         finally { $s | Stop-IpcSocketServer }

@@ -97,16 +97,7 @@ Describe 'IPC semaphores' {
         }
 
         It 'stops waiting on Ctrl+C' {
-            $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-            try {
-                $null = $ps.AddScript("Import-Module '$ModuleManifest'; Lock-IpcSemaphore -Semaphore `$args[0]").AddArgument($s)
-                $handle = $ps.BeginInvoke()
-                [System.Threading.Thread]::Sleep(300)
-                $handle.IsCompleted | Should -BeFalse
-                $ps.StopAsync($null, $null).Wait(10000) | Should -BeTrue
-                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            }
-            finally { $ps.Dispose() }
+            Assert-StopsOnCtrlC -Script 'Lock-IpcSemaphore -Semaphore $args[0]' -Argument $s
         }
     }
 }

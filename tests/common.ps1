@@ -153,3 +153,20 @@ function New-TestName {
     # A unique POSIX name for this test run, such as /psipc-test-1a2b3c4d5e6f.
     '/psipc-test-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
 }
+
+function Assert-StopsOnCtrlC {
+    # Runs a blocking command in another runspace of this process, checks that it is still waiting, then stops the
+    # pipeline as Ctrl+C does and checks that it stops within 10 seconds.
+    param([Parameter(Mandatory)][string]$Script, $Argument)
+    $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+    try {
+        $null = $ps.AddScript("Import-Module '$ModuleManifest'; $Script")
+        if ($PSBoundParameters.ContainsKey('Argument')) { $null = $ps.AddArgument($Argument) }
+        $handle = $ps.BeginInvoke()
+        [System.Threading.Thread]::Sleep(300)
+        if ($handle.IsCompleted) { throw "'$Script' did not block: $($ps.InvocationStateInfo.State) $($ps.InvocationStateInfo.Reason)" }
+        if (-not $ps.StopAsync($null, $null).Wait(10000)) { throw "'$Script' did not stop within 10 s." }
+        if ($ps.InvocationStateInfo.State -ne 'Stopped') { throw "'$Script' ended $($ps.InvocationStateInfo.State), not Stopped." }
+    }
+    finally { $ps.Dispose() }
+}

@@ -40,6 +40,22 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
         ThrowTerminatingError(ErrorHelper.ToRecord(exception, target, context, errorId));
     }
 
+    /// <summary>
+    /// Runs one removal (of a queue, region, semaphore, ring...) and reports a failure as a per-item error, so the
+    /// remaining items are still removed. ArgumentException (a bad name) gets the id InvalidName.
+    /// </summary>
+    protected void RemoveOne(Action remove, object target, string what)
+    {
+        try
+        {
+            remove();
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            WriteIpcError(e, target, $"Cannot remove the {what} {target}", e is ArgumentException ? "InvalidName" : null);
+        }
+    }
+
     /// <summary>Cancellation by Ctrl+C is not an error: it stops the pipeline.</summary>
     protected void ThrowIfStopping(Exception exception)
     {

@@ -29,7 +29,7 @@ public sealed class RemoveIpcMessageQueueCommand : IpcCmdlet
             {
                 if (ShouldProcess(name, "Remove POSIX message queue"))
                 {
-                    Try(() => PosixMessageQueue.Unlink(name), name);
+                    RemoveOne(() => PosixMessageQueue.Unlink(name), name, "message queue");
                 }
             }
 
@@ -41,20 +41,8 @@ public sealed class RemoveIpcMessageQueueCommand : IpcCmdlet
             string target = queue is SysVMessageQueue sysv ? $"System V queue {sysv.Id} (key {sysv.KeyHex})" : $"POSIX queue {queue.Name}";
             if (ShouldProcess(target, "Remove message queue"))
             {
-                Try(queue.Remove, queue);
+                RemoveOne(queue.Remove, queue, "message queue");
             }
-        }
-    }
-
-    private void Try(Action remove, object target)
-    {
-        try
-        {
-            remove();
-        }
-        catch (Exception e) when (e is NativeException or ArgumentException)
-        {
-            WriteIpcError(e, target, $"Cannot remove the message queue {target}", e is ArgumentException ? "InvalidQueueName" : null);
         }
     }
 }

@@ -27,11 +27,11 @@ public sealed class RemoveIpcRingCommand : IpcCmdlet
             {
                 if (ShouldProcess(name, "Remove ring"))
                 {
-                    Try(() =>
+                    RemoveOne(() =>
                     {
                         IpcSharedMemory.CheckName(name);
                         Native.SharedMemoryNative.ShmUnlink(name);
-                    }, name);
+                    }, name, "ring");
                 }
             }
 
@@ -42,20 +42,8 @@ public sealed class RemoveIpcRingCommand : IpcCmdlet
         {
             if (ShouldProcess(ring.Name!, "Remove ring"))
             {
-                Try(ring.Remove, ring);
+                RemoveOne(ring.Remove, ring, "ring");
             }
-        }
-    }
-
-    private void Try(Action remove, object target)
-    {
-        try
-        {
-            remove();
-        }
-        catch (Exception e) when (e is NativeException or ArgumentException)
-        {
-            WriteIpcError(e, target, $"Cannot remove the ring {target}", e is ArgumentException ? "InvalidName" : null);
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class RemoveIpcSemaphoreCommand : IpcCmdlet
             {
                 if (ShouldProcess(name, "Remove semaphore"))
                 {
-                    Try(() => IpcSemaphore.Unlink(name), name);
+                    RemoveOne(() => IpcSemaphore.Unlink(name), name, "semaphore");
                 }
             }
 
@@ -37,20 +37,8 @@ public sealed class RemoveIpcSemaphoreCommand : IpcCmdlet
         {
             if (ShouldProcess(semaphore.Name, "Remove semaphore"))
             {
-                Try(semaphore.Remove, semaphore);
+                RemoveOne(semaphore.Remove, semaphore, "semaphore");
             }
-        }
-    }
-
-    private void Try(Action remove, object target)
-    {
-        try
-        {
-            remove();
-        }
-        catch (Exception e) when (e is NativeException or ArgumentException)
-        {
-            WriteIpcError(e, target, $"Cannot remove the semaphore {target}", e is ArgumentException ? "InvalidName" : null);
         }
     }
 }

@@ -28,11 +28,11 @@ public sealed class RemoveSharedMemoryCommand : IpcCmdlet
             {
                 if (ShouldProcess(name, "Remove POSIX shared memory"))
                 {
-                    Try(() =>
+                    RemoveOne(() =>
                     {
                         IpcSharedMemory.CheckName(name);
                         Native.SharedMemoryNative.ShmUnlink(name);
-                    }, name);
+                    }, name, "shared memory");
                 }
             }
 
@@ -43,20 +43,8 @@ public sealed class RemoveSharedMemoryCommand : IpcCmdlet
         {
             if (ShouldProcess(region.ToString(), "Remove shared memory"))
             {
-                Try(region.Remove, region);
+                RemoveOne(region.Remove, region, "shared memory");
             }
-        }
-    }
-
-    private void Try(Action remove, object target)
-    {
-        try
-        {
-            remove();
-        }
-        catch (Exception e) when (e is NativeException or ArgumentException)
-        {
-            WriteIpcError(e, target, $"Cannot remove the shared memory {target}", e is ArgumentException ? "InvalidName" : null);
         }
     }
 }
