@@ -4,27 +4,11 @@
 # Not part of dotnet test.
 param([int]$Count = 20000, [int]$CmdletCount = 2000)
 
-$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
-$manifest = [System.IO.Path]::Combine($root, 'PSIpc.psd1')
-Import-Module $manifest
-$cExe = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "psipc-queue-bench-$PID")
-$gcc = [System.Diagnostics.Process]::Start('gcc', @('-O2', '-o', $cExe, [System.IO.Path]::Combine($PSScriptRoot, 'queue_bench.c'), '-lrt'))
-$gcc.WaitForExit()
-if ($gcc.ExitCode -ne 0) { throw 'gcc failed' }
-$apiExe = [System.IO.Path]::Combine($root, 'tests', 'PSIpc.Bench', 'bin', 'Release', 'net10.0', 'PSIpc.Bench')
-if (-not [System.IO.File]::Exists($apiExe)) { throw "Build first: dotnet build -c Release ($apiExe is missing)." }
-
-function Invoke-Seconds {
-    param([string]$File, [string[]]$Arguments)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($File)
-    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $p = [System.Diagnostics.Process]::Start($psi)
-    $out = $p.StandardOutput.ReadToEnd()
-    $p.WaitForExit()
-    if ($p.ExitCode -ne 0) { throw "$File $Arguments failed" }
-    [double]::Parse($out.Trim(), [System.Globalization.CultureInfo]::InvariantCulture)
-}
+. $PSScriptRoot/BenchCommon.ps1
+$cExe = Build-BenchProgram 'queue_bench.c' -Libraries '-lrt'
+Assert-BenchApi
+$apiExe = $BenchApi
+function Invoke-Seconds { param([string]$File, [string[]]$Arguments) Invoke-BenchSeconds $File $Arguments }
 
 function Measure-Cmdlets {
     # System V, between this session and a peer PowerShell: Send-IpcMessage / Receive-IpcMessage per message.
@@ -37,11 +21,7 @@ function Measure-Cmdlets {
         else {
             "`$q = Connect-IpcMessageQueue -Id $($q.Id); Send-IpcMessage `$q 'ready' -Type 3 -Encoding Text; `$null = Receive-IpcMessage `$q -Type 1 -Count $N -Encoding Bytes -Timeout 60; Send-IpcMessage `$q 'done' -Type 2 -Encoding Text"
         }
-        $exe = [System.Environment]::ProcessPath
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-        if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([System.Environment]::GetCommandLineArgs()[0]) }
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$manifest'; $peerScript") { $psi.ArgumentList.Add($a) }
-        $peer = [System.Diagnostics.Process]::Start($psi)
+        $peer = Start-BenchPeer $peerScript
         $null = Receive-IpcMessage $q -Type 3 -Timeout 60
         $payload = [byte[]]::new($Size)
         $watch = [System.Diagnostics.Stopwatch]::StartNew()

@@ -5,15 +5,10 @@
 # Not part of dotnet test.
 param([int]$Repeat = 3, [int]$SmallCount = 2000000, [int]$LargeCount = 20000, [int]$CmdletCount = 20000)
 
-$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
-$manifest = [System.IO.Path]::Combine($root, 'PSIpc.psd1')
-Import-Module $manifest
-$cExe = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "psipc-ring-bench-$PID")
-$gcc = [System.Diagnostics.Process]::Start('gcc', @('-O2', '-o', $cExe, [System.IO.Path]::Combine($PSScriptRoot, 'ring_bench.c'), '-lrt', '-lpthread'))
-$gcc.WaitForExit()
-if ($gcc.ExitCode -ne 0) { throw 'gcc failed' }
-$apiExe = [System.IO.Path]::Combine($root, 'tests', 'PSIpc.Bench', 'bin', 'Release', 'net10.0', 'PSIpc.Bench')
-if (-not [System.IO.File]::Exists($apiExe)) { throw "Build first: dotnet build -c Release ($apiExe is missing)." }
+. $PSScriptRoot/BenchCommon.ps1
+$cExe = Build-BenchProgram 'ring_bench.c' -Libraries '-lrt', '-lpthread'
+Assert-BenchApi
+$apiExe = $BenchApi
 
 function Get-Best {
     param([scriptblock]$Run)
@@ -22,17 +17,7 @@ function Get-Best {
     $best
 }
 
-function Invoke-Seconds {
-    param([string]$File, [string[]]$Arguments)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($File)
-    foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-    $psi.RedirectStandardOutput = $true
-    $p = [System.Diagnostics.Process]::Start($psi)
-    $out = $p.StandardOutput.ReadToEnd()
-    $p.WaitForExit()
-    if ($p.ExitCode -ne 0) { throw "$File $Arguments failed" }
-    [double]::Parse($out.Trim(), [System.Globalization.CultureInfo]::InvariantCulture)
-}
+function Invoke-Seconds { param([string]$File, [string[]]$Arguments) Invoke-BenchSeconds $File $Arguments }
 
 function Measure-Cmdlets {
     # A peer PowerShell produces with Send-IpcMessage; this session consumes with Receive-IpcMessage.
@@ -40,12 +25,7 @@ function Measure-Cmdlets {
     $name = "/psipc-bench-cmdlets-$PID"
     $ring = New-IpcRing $name -Capacity 64 -MessageSize ([Math]::Max($Size, 8))
     try {
-        $exe = [System.Environment]::ProcessPath
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-        if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([System.Environment]::GetCommandLineArgs()[0]) }
-        $script = "Import-Module '$manifest'; `$r = Connect-IpcRing '$name'; `$p = [byte[]]::new($Size); Send-IpcMessage `$r 'ready' -Encoding Text; 1..$N | ForEach-Object { ,`$p } | Send-IpcMessage `$r -Encoding Bytes"
-        foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $script) { $psi.ArgumentList.Add($a) }
-        $peer = [System.Diagnostics.Process]::Start($psi)
+        $peer = Start-BenchPeer "`$r = Connect-IpcRing '$name'; `$p = [byte[]]::new($Size); Send-IpcMessage `$r 'ready' -Encoding Text; 1..$N | ForEach-Object { ,`$p } | Send-IpcMessage `$r -Encoding Bytes"
         $null = Receive-IpcMessage $ring -Timeout 60
         $watch = [System.Diagnostics.Stopwatch]::StartNew()
         $null = Receive-IpcMessage $ring -Count $N -Encoding Bytes -Timeout 60

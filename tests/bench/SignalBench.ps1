@@ -5,27 +5,12 @@
 # Not part of dotnet test.
 param([int]$CCount = 20000, [int]$Count = 500)
 
-$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
-$manifest = [System.IO.Path]::Combine($root, 'PSIpc.psd1')
-Import-Module $manifest
-$cExe = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "psipc-signal-bench-$PID")
-$gcc = [System.Diagnostics.Process]::Start('gcc', @('-O2', '-o', $cExe, [System.IO.Path]::Combine($PSScriptRoot, 'signal_bench.c')))
-$gcc.WaitForExit()
-if ($gcc.ExitCode -ne 0) { throw 'gcc failed' }
+. $PSScriptRoot/BenchCommon.ps1
+$cExe = Build-BenchProgram 'signal_bench.c'
 
-$psi = [System.Diagnostics.ProcessStartInfo]::new($cExe, [string[]]@("$CCount"))
-$psi.RedirectStandardOutput = $true
-$p = [System.Diagnostics.Process]::Start($psi)
-$cSeconds = [double]::Parse($p.StandardOutput.ReadToEnd().Trim(), [System.Globalization.CultureInfo]::InvariantCulture)
-$p.WaitForExit()
-$c = $CCount / $cSeconds
+$c = $CCount / (Invoke-BenchSeconds $cExe @("$CCount"))
 
-$exe = [System.Environment]::ProcessPath
-$psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([System.Environment]::GetCommandLineArgs()[0]) }
-$script = "Import-Module '$manifest'; `$null = Register-SignalHandler USR1 -Action { Send-Signal $PID USR2 }; Send-Signal $PID USR2; while (`$true) { [System.Threading.Thread]::Sleep(1) }"
-foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $script) { $psi.ArgumentList.Add($a) }
-$peer = [System.Diagnostics.Process]::Start($psi)
+$peer = Start-BenchPeer "`$null = Register-SignalHandler USR1 -Action { Send-Signal $PID USR2 }; Send-Signal $PID USR2; while (`$true) { [System.Threading.Thread]::Sleep(1) }"
 try {
     $null = Wait-Signal USR2 -Timeout 60
     $watch = [System.Diagnostics.Stopwatch]::StartNew()

@@ -5,44 +5,14 @@
 # Not part of dotnet test.
 param([int]$Count = 20000, [int]$CmdletCount = 5000, [int]$Repeat = 3)
 
-$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..'))
-$manifest = [System.IO.Path]::Combine($root, 'PSIpc.psd1')
-Import-Module $manifest
+. $PSScriptRoot/BenchCommon.ps1
 $tmp = [System.IO.Path]::GetTempPath()
-$cExe = [System.IO.Path]::Combine($tmp, "psipc-socket-bench-$PID")
-$clientExe = [System.IO.Path]::Combine($tmp, "psipc-socket-client-$PID")
-foreach ($build in @(@($cExe, 'socket_bench.c'), @($clientExe, '../peers/sock_client.c'))) {
-    $gcc = [System.Diagnostics.Process]::Start('gcc', @('-O2', '-o', $build[0], [System.IO.Path]::Combine($PSScriptRoot, $build[1])))
-    $gcc.WaitForExit()
-    if ($gcc.ExitCode -ne 0) { throw "gcc failed on $($build[1])" }
-}
-$apiExe = [System.IO.Path]::Combine($root, 'tests', 'PSIpc.Bench', 'bin', 'Release', 'net10.0', 'PSIpc.Bench')
-if (-not [System.IO.File]::Exists($apiExe)) { throw "Build first: dotnet build -c Release ($apiExe is missing)." }
-
-function Invoke-Seconds {
-    param([string]$File, [string[]]$Arguments)
-    $best = [double]::MaxValue
-    for ($r = 0; $r -lt $Repeat; $r++) {
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($File)
-        foreach ($a in $Arguments) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $out = $p.StandardOutput.ReadToEnd()
-        $p.WaitForExit()
-        if ($p.ExitCode -ne 0) { throw "$File $Arguments failed" }
-        $best = [Math]::Min($best, [double]::Parse($out.Trim(), [System.Globalization.CultureInfo]::InvariantCulture))
-    }
-    $best
-}
-
-function Start-Peer {
-    param([string]$Script)
-    $exe = [System.Environment]::ProcessPath
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
-    if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([System.Environment]::GetCommandLineArgs()[0]) }
-    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$manifest'; $Script") { $psi.ArgumentList.Add($a) }
-    [System.Diagnostics.Process]::Start($psi)
-}
+$cExe = Build-BenchProgram 'socket_bench.c'
+$clientExe = Build-BenchProgram '../peers/sock_client.c'
+Assert-BenchApi
+$apiExe = $BenchApi
+function Invoke-Seconds { param([string]$File, [string[]]$Arguments) Invoke-BenchSeconds $File $Arguments -Repeat $Repeat }
+function Start-Peer { param([string]$Script) Start-BenchPeer $Script }
 
 function Measure-Cmdlets {
     # A peer PowerShell serves with the cmdlets; this session is the client, also with the cmdlets.
