@@ -117,6 +117,18 @@ internal static unsafe partial class SharedMemoryNative
         }
     }
 
+    /// <summary>semctl(IPC_RMID) for a System V semaphore set (PSIpc makes none, but removes what Get-IpcObject lists).</summary>
+    public static void SemRemove(int id)
+    {
+        if (semctl(id, 0, SysVMessageQueues.IPC_RMID) != 0)
+        {
+            throw new NativeException("semctl", Marshal.GetLastPInvokeError());
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int semctl(int semid, int semnum, int cmd);
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int shmget(int key, nuint size, int shmflg);
 

@@ -1,0 +1,244 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>What kind of IPC object Get-IpcObject found.</summary>
+public enum IpcObjectKind
+{
+    MessageQueue,
+    SharedMemory,
+    Semaphore,
+}
+
+/// <summary>
+/// An IPC object that exists on the machine, whoever made it, as Get-IpcObject lists it (like ipcs -a): System V
+/// queues, segments and semaphore sets from /proc/sysvipc, POSIX queues from /dev/mqueue, POSIX shared memory and
+/// semaphores from /dev/shm.
+/// </summary>
+public sealed class IpcObject
+{
+    private IpcObject(IpcObjectKind kind, bool systemV)
+    {
+        Kind = kind;
+        Facility = systemV ? "SystemV" : "Posix";
+    }
+
+    public IpcObjectKind Kind { get; }
+
+    /// <summary>SystemV or Posix.</summary>
+    public string Facility { get; }
+
+    /// <summary>System V: the key (0 for private).</summary>
+    public int? Key { get; private init; }
+
+    /// <summary>System V: the id (msqid, shmid, semid).</summary>
+    public int? Id { get; private init; }
+
+    /// <summary>POSIX: the name, such as /jobs.</summary>
+    public string? Name { get; private init; }
+
+    /// <summary>POSIX: the file that shows it.</summary>
+    public string? Path { get; private init; }
+
+    public string Owner { get; private init; } = string.Empty;
+
+    public uint OwnerId { get; private init; }
+
+    /// <summary>The permission bits in octal.</summary>
+    public string Mode { get; private init; } = string.Empty;
+
+    /// <summary>Bytes: a segment's or object's size, a queue's bytes in use.</summary>
+    public long? Size { get; private init; }
+
+    /// <summary>Messages in a queue, attachments of a segment, semaphores in a set.</summary>
+    public long? Count { get; private init; }
+
+    /// <summary>System V: the creator's process (segments).</summary>
+    public int? CreatorProcessId { get; private init; }
+
+    /// <summary>System V: the last sender (queues) or the last to attach (segments).</summary>
+    public int? LastProcessId { get; private init; }
+
+    /// <summary>System V queues: the last receiver.</summary>
+    public int? LastReceiverProcessId { get; private init; }
+
+    /// <summary>The last change (System V ctime; POSIX file change time).</summary>
+    public DateTimeOffset? Changed { get; private init; }
+
+    /// <summary>The key as ipcs prints it.</summary>
+    public string? KeyHex => Key is int k ? "0x" + k.ToString("x8", CultureInfo.InvariantCulture) : null;
+
+    /// <summary>Everything on the machine, in the order ipcs lists it, then the POSIX objects.</summary>
+    public static IEnumerable<IpcObject> GetAll()
+    {
+        foreach (string[] f in Rows("/proc/sysvipc/msg"))
+        {
+            // key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime
+            yield return new IpcObject(IpcObjectKind.MessageQueue, true)
+            {
+                Key = Int(f[0]), Id = Int(f[1]), Mode = Perms(f[2]), Size = Long(f[3]), Count = Long(f[4]),
+                LastProcessId = Int(f[5]), LastReceiverProcessId = Int(f[6]), OwnerId = UInt(f[7]), Owner = UserNames.Lookup(UInt(f[7])),
+                Changed = Time(f[13]),
+            };
+        }
+
+        foreach (string[] f in Rows("/proc/sysvipc/shm"))
+        {
+            // key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss swap
+            yield return new IpcObject(IpcObjectKind.SharedMemory, true)
+            {
+                Key = Int(f[0]), Id = Int(f[1]), Mode = Perms(f[2]), Size = Long(f[3]), CreatorProcessId = Int(f[4]),
+                LastProcessId = Int(f[5]), Count = Long(f[6]), OwnerId = UInt(f[7]), Owner = UserNames.Lookup(UInt(f[7])), Changed = Time(f[13]),
+            };
+        }
+
+        foreach (string[] f in Rows("/proc/sysvipc/sem"))
+        {
+            // key semid perms nsems uid gid cuid cgid otime ctime
+            yield return new IpcObject(IpcObjectKind.Semaphore, true)
+            {
+                Key = Int(f[0]), Id = Int(f[1]), Mode = Perms(f[2]), Count = Long(f[3]), OwnerId = UInt(f[4]), Owner = UserNames.Lookup(UInt(f[4])), Changed = Time(f[9]),
+            };
+        }
+
+        foreach (IpcObject o in Files("/dev/mqueue", IpcObjectKind.MessageQueue))
+        {
+            yield return o;
+        }
+
+        foreach (IpcObject o in Files("/dev/shm", null))
+        {
+            yield return o;
+        }
+    }
+
+    /// <summary>Removes the object, as ipcrm does (IPC_RMID, mq_unlink, shm_unlink, sem_unlink).</summary>
+    public void Remove()
+    {
+        switch (Kind, Facility)
+        {
+            case (IpcObjectKind.MessageQueue, "SystemV"):
+                SysVMessageQueues.Remove(Id!.Value);
+                break;
+            case (IpcObjectKind.SharedMemory, "SystemV"):
+                SharedMemoryNative.ShmRemove(Id!.Value);
+                break;
+            case (IpcObjectKind.Semaphore, "SystemV"):
+                SharedMemoryNative.SemRemove(Id!.Value);
+                break;
+            case (IpcObjectKind.MessageQueue, _):
+                PosixMessageQueues.Unlink(Name!);
+                break;
+            case (IpcObjectKind.SharedMemory, _):
+                SharedMemoryNative.ShmUnlink(Name!);
+                break;
+            default:
+                Semaphores.Unlink(Name!);
+                break;
+        }
+    }
+
+    public override string ToString() => Id is int id ? $"{Facility} {Kind} {id} (key {KeyHex})" : $"{Facility} {Kind} {Name}";
+
+    private static IEnumerable<IpcObject> Files(string folder, IpcObjectKind? kind)
+    {
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (string path in Directory.GetFiles(folder))
+        {
+            string file = System.IO.Path.GetFileName(path);
+            IpcObjectKind k = kind ?? (file.StartsWith("sem.", StringComparison.Ordinal) ? IpcObjectKind.Semaphore : IpcObjectKind.SharedMemory);
+            string name = "/" + (k == IpcObjectKind.Semaphore && kind is null ? file.Substring(4) : file);
+            if (!Fd.TryLStat(path, out FileStatus st))
+            {
+                continue;
+            }
+
+            long? count = null;
+            long? size = st.Size;
+            if (k == IpcObjectKind.MessageQueue)
+            {
+                // /dev/mqueue/NAME reads as "QSIZE:n NOTIFY:..." (bytes queued); the message count needs mq_getattr.
+                size = ReadQueueSize(path);
+                try
+                {
+                    using PosixMessageQueue q = PosixMessageQueue.Connect(name);
+                    count = q.MessageCount;
+                }
+                catch (NativeException)
+                {
+                }
+            }
+
+            yield return new IpcObject(k, false)
+            {
+                Name = name, Path = path, Mode = FileModes.ToOctal(st.Permissions), OwnerId = st.Uid, Owner = UserNames.Lookup(st.Uid), Size = size, Count = count,
+                Changed = new DateTimeOffset(File.GetLastWriteTimeUtc(path)),
+            };
+        }
+    }
+
+    private static long? ReadQueueSize(string path)
+    {
+        try
+        {
+            string text = File.ReadAllText(path);
+            int at = text.IndexOf("QSIZE:", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            int end = at + 6;
+            while (end < text.Length && char.IsDigit(text[end]))
+            {
+                end++;
+            }
+
+            return long.Parse(text.AsSpan(at + 6, end - at - 6), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static IEnumerable<string[]> Rows(string file)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(file);
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+
+        for (int i = 1; i < lines.Length; i++)
+        {
+            string[] fields = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 10)
+            {
+                yield return fields;
+            }
+        }
+    }
+
+    private static int Int(string s) => unchecked((int)long.Parse(s, CultureInfo.InvariantCulture));
+
+    private static uint UInt(string s) => uint.Parse(s, CultureInfo.InvariantCulture);
+
+    private static long Long(string s) => long.Parse(s, CultureInfo.InvariantCulture);
+
+    private static string Perms(string s) => FileModes.ToOctal(Convert.ToUInt32(s, 8) & 0x1FF);
+
+    private static DateTimeOffset? Time(string s) => long.TryParse(s, out long t) && t > 0 ? DateTimeOffset.FromUnixTimeSeconds(t).ToLocalTime() : null;
+}

@@ -1,0 +1,85 @@
+# Get-IpcObject and Remove-IpcObject: what exists on the machine, made by the module or by ipcmk, matched with ipcs.
+BeforeAll {
+    . $PSScriptRoot/common.ps1
+    function Invoke-Tool {
+        param([string]$Name, [string[]]$Arguments)
+        $r = Wait-TestPeer (Start-TestProcess -FileName $Name -ArgumentList $Arguments)
+        if ($r.ExitCode -ne 0) { throw "$Name failed: $($r.StdErr)" }
+        $r.StdOut
+    }
+}
+
+AfterAll {
+    Remove-TestRoot
+}
+
+Describe 'Get-IpcObject' {
+    It 'lists System V objects as ipcs does, whoever made them, and Remove-IpcObject removes them' {
+        $queue = New-IpcMessageQueue -Private
+        Send-IpcMessage $queue 'one' -Encoding Text
+        $semOut = Invoke-Tool 'ipcmk' @('-S', '3')
+        $semId = [int]([regex]::Match($semOut, '\d+').Value)
+        try {
+            $q = Get-IpcObject -Kind MessageQueue | Where-Object Id -EQ $queue.Id
+            $q.Facility | Should -Be 'SystemV'
+            $q.Mode | Should -Be '0600'
+            $q.Count | Should -Be 1
+            $q.Size | Should -Be 3
+            $q.LastProcessId | Should -Be $PID
+            (Invoke-Tool 'ipcs' @('-q', '-i', "$($queue.Id)")) | Should -Match "msqid=$($queue.Id)"
+            $s = Get-IpcObject -Kind Semaphore | Where-Object Id -EQ $semId
+            $s.Count | Should -Be 3
+            $s.Mode | Should -Be '0644'
+            $s, $q | Remove-IpcObject
+            @(Get-IpcObject | Where-Object { $_.Facility -eq 'SystemV' -and $_.Id -in $queue.Id, $semId }) | Should -HaveCount 0
+            (Invoke-Tool 'ipcs' @('-s')) | Should -Not -Match "\b$semId\b.*root"
+        }
+        finally {
+            Get-IpcObject -Kind Semaphore | Where-Object Id -EQ $semId | Remove-IpcObject
+        }
+    }
+
+    It 'lists POSIX objects with their names, filters by name, key and owner, and leaves them with -WhatIf' {
+        $name = New-TestName
+        $shm = New-SharedMemory 4KB -Name $name
+        $sem = New-IpcSemaphore "$name-sem"
+        $key = [System.Random]::new().Next(0x10000, 0x7ffffff)
+        $seg = New-SharedMemory 4KB -Key $key
+        try {
+            $found = Get-IpcObject -Name "$name*"
+            ($found | Where-Object Kind -EQ 'SharedMemory').Size | Should -Be 4096
+            ($found | Where-Object Kind -EQ 'Semaphore').Name | Should -Be "$name-sem"
+            (Get-IpcObject -Key $key).Id | Should -Be $seg.Id
+            @(Get-IpcObject -Owner nobody -Name "$name*") | Should -HaveCount 0
+            $found | Remove-IpcObject -WhatIf
+            @(Get-IpcObject -Name "$name*") | Should -HaveCount 2
+            $found | Remove-IpcObject
+            @(Get-IpcObject -Name "$name*") | Should -HaveCount 0
+        }
+        finally {
+            $shm.Dispose(); $sem.Dispose()
+            $seg | Remove-SharedMemory
+        }
+    }
+
+    It 'shows POSIX queues and their messages when /dev/mqueue is mounted' -Skip:(-not [System.IO.Directory]::Exists('/dev/mqueue')) {
+        $q = New-IpcMessageQueue -Name (New-TestName)
+        try {
+            'a', 'b' | Send-IpcMessage $q -Encoding Text
+            $o = Get-IpcObject -Kind MessageQueue -Name $q.Name
+            $o.Count | Should -Be 2
+            $o.Size | Should -Be 2
+            $o | Remove-IpcObject
+            { Connect-IpcMessageQueue -Name $q.Name -ErrorAction Stop } | Should -Throw -ErrorId 'mq_open,ENOENT'
+        }
+        finally { $q.Dispose() }
+    }
+
+    It 'reports an object that is gone as ObjectNotFound' {
+        $q = New-IpcMessageQueue -Private
+        $o = Get-IpcObject -Kind MessageQueue | Where-Object Id -EQ $q.Id
+        $q | Remove-IpcMessageQueue
+        $err = { $o | Remove-IpcObject -ErrorAction Stop } | Should -Throw -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument' -Because 'msgctl says EINVAL for an id that no longer exists'
+    }
+}
