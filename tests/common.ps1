@@ -32,6 +32,8 @@ function Start-TestProcess {
     )
     $psi = [System.Diagnostics.ProcessStartInfo]::new($FileName)
     foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    # No debugger pipes or diagnostic sockets in /tmp: a peer a test kills could not remove them.
+    $psi.Environment['DOTNET_EnableDiagnostics'] = '0'
     foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
@@ -65,7 +67,16 @@ function Wait-TestPeer {
         throw "Peer $($Peer.Id) did not exit within $TimeoutSeconds s. stdout: $($Peer.Out.Result) stderr: $($Peer.Err.Result)"
     }
     $Peer.Process.WaitForExit()
+    Remove-DeadPeerFiles $Peer.Id
     [pscustomobject]@{ ExitCode = $Peer.Process.ExitCode; StdOut = $Peer.Out.Result; StdErr = $Peer.Err.Result }
+}
+
+function Remove-DeadPeerFiles {
+    # A PowerShell peer that was killed leaves the engine's host pipe (/tmp/CoreFxPipe_PSHost.*.<pid>.*) behind.
+    param([int]$Id)
+    foreach ($f in [System.IO.Directory]::GetFiles([System.IO.Path]::GetTempPath(), "CoreFxPipe_PSHost.*.$Id.*")) {
+        [System.IO.File]::Delete($f)
+    }
 }
 
 function Stop-TestPeers {
@@ -76,6 +87,7 @@ function Stop-TestPeers {
                 $peer.Process.Kill($true)
                 $null = $peer.Process.WaitForExit(5000)
             }
+            Remove-DeadPeerFiles $peer.Id
             $peer.Process.Dispose()
         }
         catch {
