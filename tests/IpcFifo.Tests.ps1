@@ -242,13 +242,8 @@ Describe 'Open-IpcFifo' {
 
         # Root passes every permission check, so the denied open runs as nobody (setpriv, util-linux).
         It 'reports permission denied for another user as PermissionDenied' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
-            $setpriv = '/usr/bin/setpriv'
-            $peerHost = Get-PeerHost
-            $script = "Import-Module '$ModuleManifest'; try { Open-IpcFifo -Path '$fifo' -Direction Read -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.TargetObject }"
-            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $peer = Start-TestProcess -FileName $setpriv -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' }
-            $result = Wait-TestPeer $peer
-            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $result = Invoke-IpcPeerAsNobody "try { Open-IpcFifo -Path '$fifo' -Direction Read -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.TargetObject }"
+            $lines = $result.Lines
             $lines[0] | Should -Be 'open,EACCES,PSIpc.Commands.OpenIpcFifoCommand'
             $lines[1] | Should -Be 'PermissionDenied'
             $lines[2] | Should -Be $fifo

@@ -199,11 +199,8 @@ Describe 'System V message queues' {
         }
 
         It 'refuses another user with PermissionDenied' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
-            $peerHost = Get-PeerHost
-            $script = "Import-Module '$ModuleManifest'; try { Connect-IpcMessageQueue -Id $($q.Id) -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
-            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
-            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $result = Invoke-IpcPeerAsNobody "try { Connect-IpcMessageQueue -Id $($q.Id) -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
+            $lines = $result.Lines
             $lines[0] | Should -Be 'msgctl,EACCES,PSIpc.Commands.ConnectIpcMessageQueueCommand'
             $lines[1] | Should -Be 'PermissionDenied'
         }

@@ -144,11 +144,8 @@ Describe 'Connect-SharedMemory' {
     It 'reports permission denied for another user' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
         $m = New-SharedMemory 4KB -Name (New-TestName)
         try {
-            $peerHost = Get-PeerHost
-            $script = "Import-Module '$ModuleManifest'; try { Connect-SharedMemory -Name '$($m.Name)' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
-            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
-            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $result = Invoke-IpcPeerAsNobody "try { Connect-SharedMemory -Name '$($m.Name)' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
+            $lines = $result.Lines
             $lines[0] | Should -Be 'shm_open,EACCES,PSIpc.Commands.ConnectSharedMemoryCommand'
             $lines[1] | Should -Be 'PermissionDenied'
         }

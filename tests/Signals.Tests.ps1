@@ -69,11 +69,8 @@ Describe 'Send-Signal' {
     }
 
     It 'reports a signal to another user''s process as PermissionDenied' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
-        $peerHost = Get-PeerHost
-        $script = "Import-Module '$ModuleManifest'; try { Send-Signal $PID USR1 -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
-        $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-        $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
-        $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+        $result = Invoke-IpcPeerAsNobody "try { Send-Signal $PID USR1 -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
+        $lines = $result.Lines
         $lines[0] | Should -Be 'kill,EPERM,PSIpc.Commands.SendSignalCommand'
         $lines[1] | Should -Be 'PermissionDenied'
     }

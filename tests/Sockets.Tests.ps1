@@ -313,10 +313,8 @@ Describe 'socket errors' {
         $p = Get-FreePath
         $s = New-IpcSocketServer $p -Mode 0666 -AllowUser root
         try {
-            $peerHost = Get-PeerHost
-            $script = "Import-Module '$ModuleManifest'; `$c = Connect-IpcSocket '$p' -ErrorAction Stop; try { Send-IpcMessage `$c 'let me in' -ErrorAction Stop; Receive-IpcMessage `$c -Timeout 5 -ErrorAction Stop; 'no error' } catch { `$_.CategoryInfo.Category }"
-            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
+            $result = Invoke-IpcPeerAsNobody "`$c = Connect-IpcSocket '$p' -ErrorAction Stop; try { Send-IpcMessage `$c 'let me in' -ErrorAction Stop; Receive-IpcMessage `$c -Timeout 5 -ErrorAction Stop; 'no error' } catch { `$_.CategoryInfo.Category }"
+            $lines = $result.Lines
             Receive-IpcMessage $s -NoWait -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $s.Refused | Should -Be 1
             $result.StdOut | Should -Not -Match 'no error'
@@ -325,10 +323,7 @@ Describe 'socket errors' {
         $p2 = Get-FreePath
         $s2 = New-IpcSocketServer $p2
         try {
-            $script = "Import-Module '$ModuleManifest'; try { Connect-IpcSocket '$p2' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
-            $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script)
-            $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
-            $lines = $result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() }
+            $lines = (Invoke-IpcPeerAsNobody "try { Connect-IpcSocket '$p2' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }").Lines
             $lines[0] | Should -Be 'connect,EACCES,PSIpc.Commands.ConnectIpcSocketCommand'
             $lines[1] | Should -Be 'PermissionDenied'
         }

@@ -182,3 +182,19 @@ function Assert-StopsOnCtrlC {
     }
     finally { $ps.Dispose() }
 }
+
+function Invoke-IpcPeerAsNobody {
+    # Runs a script in a second PowerShell with PSIpc imported, as the user nobody (setpriv, util-linux), to check
+    # permission errors (root passes every permission check). Returns ExitCode, StdOut, StdErr and Lines (trimmed).
+    param([Parameter(Mandatory)][string]$Script)
+    $peerHost = Get-PeerHost
+    $argList = @('--reuid=65534', '--regid=65534', '--clear-groups', '--', $peerHost.FileName) + @($peerHost.Prefix) +
+        @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModuleManifest'; $Script")
+    $result = Wait-TestPeer (Start-TestProcess -FileName '/usr/bin/setpriv' -ArgumentList $argList -Environment @{ HOME = '/tmp'; DOTNET_CLI_HOME = '/tmp' })
+    [pscustomobject]@{
+        ExitCode = $result.ExitCode
+        StdOut   = $result.StdOut
+        StdErr   = $result.StdErr
+        Lines    = @($result.StdOut.Trim() -split "`n" | ForEach-Object { $_.Trim() })
+    }
+}
