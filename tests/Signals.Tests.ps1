@@ -243,3 +243,18 @@ Describe 'Wait-Signal' {
         { Wait-Signal KILL } | Should -Throw -ErrorId 'UncatchableSignal'
     }
 }
+
+Describe 'signal handler cleanup' {
+    It 'unregisters the handlers a runspace registered when the runspace closes' {
+        $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+        $h = $ps.AddScript("Import-Module '$ModuleManifest'; Register-SignalHandler WINCH -Action { 1 }").Invoke()[0]
+        $h.IsRegistered | Should -BeTrue
+        $ps.Runspace.Dispose()
+        $ps.Dispose()
+        $h.IsRegistered | Should -BeFalse
+        # A signal after the runspace is gone does no harm.
+        Send-Signal $PID WINCH
+        [System.Threading.Thread]::Sleep(200)
+        1 | Should -Be 1
+    }
+}

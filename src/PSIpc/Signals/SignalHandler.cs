@@ -182,6 +182,7 @@ public sealed class SignalHandler : IDisposable
             }
 
             Registered.Add(handler);
+            ChannelRegistry.TrackResource(handler);
             return handler;
         }
     }
@@ -208,6 +209,7 @@ public sealed class SignalHandler : IDisposable
             // The runspace is gone already.
         }
 
+        ChannelRegistry.ForgetResource(this);
         int[] orphaned;
         lock (Gate)
         {
@@ -230,9 +232,11 @@ public sealed class SignalHandler : IDisposable
         {
             _events.GenerateEvent(SourceIdentifier, this, new object[] { this, new SignalEvent(signal) }, _messageData);
         }
-        catch (InvalidOperationException)
+#pragma warning disable CA1031 // An exception escaping the runtime's signal thread would end the process.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            // The runspace closed under us.
+            // The runspace is closing or gone; the delivery is counted, and there is no session to run the action in.
         }
     }
 }
