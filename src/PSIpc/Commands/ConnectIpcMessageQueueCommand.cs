@@ -15,6 +15,7 @@ public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
     /// <summary>The System V key.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Key")]
     [IpcKeyTransformation]
+    [ArgumentCompleter(typeof(SysVKeyCompleter))]
     public int Key { get; set; }
 
     /// <summary>The System V queue id (msqid in ipcs -q).</summary>
@@ -25,6 +26,7 @@ public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
     /// <summary>The POSIX queue name, such as /jobs.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MessageQueueNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     protected override void ProcessRecord()

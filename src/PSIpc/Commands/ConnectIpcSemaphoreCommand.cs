@@ -12,6 +12,7 @@ public sealed class ConnectIpcSemaphoreCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SemaphoreNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     protected override void ProcessRecord()

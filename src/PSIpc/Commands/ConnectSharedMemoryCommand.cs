@@ -14,6 +14,7 @@ public sealed class ConnectSharedMemoryCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Key")]
     [IpcKeyTransformation]
+    [ArgumentCompleter(typeof(SysVKeyCompleter))]
     public int Key { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = "Id", ValueFromPipelineByPropertyName = true)]
@@ -22,6 +23,7 @@ public sealed class ConnectSharedMemoryCommand : IpcCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SharedMemoryNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
     [Parameter(Mandatory = true, ParameterSetName = "Path")]

@@ -19,6 +19,7 @@ public sealed class RemoveIpcMessageQueueCommand : IpcCmdlet
     /// <summary>The POSIX queue names to remove.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(MessageQueueNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

@@ -17,6 +17,7 @@ public sealed class RemoveIpcRingCommand : IpcCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SharedMemoryNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

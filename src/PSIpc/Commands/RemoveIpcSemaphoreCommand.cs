@@ -16,6 +16,7 @@ public sealed class RemoveIpcSemaphoreCommand : IpcCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SemaphoreNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

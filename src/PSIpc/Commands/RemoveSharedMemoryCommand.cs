@@ -18,6 +18,7 @@ public sealed class RemoveSharedMemoryCommand : IpcCmdlet
     /// <summary>POSIX names to unlink.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Name")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SharedMemoryNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()
