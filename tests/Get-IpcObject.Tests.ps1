@@ -83,3 +83,27 @@ Describe 'Get-IpcObject' {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument' -Because 'msgctl says EINVAL for an id that no longer exists'
     }
 }
+
+Describe 'Get-IpcObject -Kind FileLock' {
+    It 'shows who holds a lock and who waits behind it, and refuses to remove a lock' {
+        $file = Join-TestPath 'deadlock.lock'
+        $held = Lock-IpcFile $file
+        try {
+            $waiter = Start-TestProcess -FileName 'flock' -ArgumentList @($file, 'true')
+            Wait-TestCondition { @(Get-IpcObject -Kind FileLock | Where-Object { $_.Waiting -and $_.ProcessId -eq $waiter.Id }).Count -eq 1 } -What 'flock to wait'
+            $locks = @(Get-IpcObject -Kind FileLock | Where-Object { $_.Path -eq $file })
+            $holder = $locks | Where-Object { -not $_.Waiting }
+            $blocked = $locks | Where-Object Waiting
+            $holder.ProcessId | Should -Be $PID
+            $holder.Facility | Should -Be 'FLOCK'
+            $holder.Access | Should -Be 'WRITE'
+            $blocked.ProcessId | Should -Be $waiter.Id
+            $blocked.ProcessName | Should -Be 'flock'
+            $blocked.LockNumber | Should -Be $holder.LockNumber
+            $err = { $holder | Remove-IpcObject -ErrorAction Stop } | Should -Throw -ErrorId 'LockNotRemovable' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        }
+        finally { $held | Unlock-IpcFile }
+        (Wait-TestPeer $waiter).ExitCode | Should -Be 0
+    }
+}

@@ -19,6 +19,12 @@ public sealed class RemoveIpcObjectCommand : IpcCmdlet
     {
         foreach (IpcObject o in InputObject)
         {
+            if (o.Kind == IpcObjectKind.FileLock)
+            {
+                WriteError(ErrorHelper.Create("LockNotRemovable", ErrorCategory.InvalidOperation, o, $"{o} cannot be removed from outside: a lock goes when its holder releases it or exits."));
+                continue;
+            }
+
             if (ShouldProcess(o.ToString(), "Remove"))
             {
                 RemoveOne(o.Remove, o, "IPC object");

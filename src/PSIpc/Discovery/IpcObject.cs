@@ -12,6 +12,7 @@ public enum IpcObjectKind
     MessageQueue,
     SharedMemory,
     Semaphore,
+    FileLock,
 }
 
 /// <summary>
@@ -29,8 +30,8 @@ public sealed class IpcObject
 
     public IpcObjectKind Kind { get; }
 
-    /// <summary>SystemV or Posix.</summary>
-    public string Facility { get; }
+    /// <summary>SystemV or Posix; for file locks FLOCK, POSIX or OFDLCK.</summary>
+    public string Facility { get; private init; }
 
     /// <summary>System V: the key (0 for private).</summary>
     public int? Key { get; private init; }
@@ -68,6 +69,24 @@ public sealed class IpcObject
 
     /// <summary>The last change (System V ctime; POSIX file change time).</summary>
     public DateTimeOffset? Changed { get; private init; }
+
+    /// <summary>File locks: the process that holds the lock, or waits for it (-1 for open-file-description locks, whose owner the kernel does not show).</summary>
+    public int? ProcessId { get; private init; }
+
+    /// <summary>File locks: that process's name.</summary>
+    public string? ProcessName { get; private init; }
+
+    /// <summary>File locks: READ (shared) or WRITE (exclusive).</summary>
+    public string? Access { get; private init; }
+
+    /// <summary>File locks: the byte range, such as 0-EOF.</summary>
+    public string? Range { get; private init; }
+
+    /// <summary>File locks: true for a process blocked waiting for the lock above it (a "->" line in /proc/locks).</summary>
+    public bool Waiting { get; private init; }
+
+    /// <summary>File locks: the lock's number in /proc/locks; waiters share the number of the lock they wait for.</summary>
+    public int? LockNumber { get; private init; }
 
     /// <summary>The key as ipcs prints it.</summary>
     public string? KeyHex => Key is int k ? "0x" + k.ToString("x8", CultureInfo.InvariantCulture) : null;
@@ -114,11 +133,109 @@ public sealed class IpcObject
         {
             yield return o;
         }
+
+        foreach (IpcObject o in Locks())
+        {
+            yield return o;
+        }
+    }
+
+    /// <summary>
+    /// The file locks held and awaited on the machine, from /proc/locks: flock, POSIX (fcntl) and open-file-description
+    /// locks, with the holder or waiter, the range, and the file's path where the holder's descriptors show it.
+    /// </summary>
+    public static IEnumerable<IpcObject> Locks()
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines("/proc/locks");
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+
+        foreach (string line in lines)
+        {
+            // "1: FLOCK  ADVISORY  WRITE 1234 08:01:131 0 EOF" or "1: -> FLOCK  ADVISORY  WRITE 1235 08:01:131 0 EOF"
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 8)
+            {
+                continue;
+            }
+
+            bool waiting = f[1] == "->";
+            int at = waiting ? 2 : 1;
+            if (f.Length < at + 7)
+            {
+                continue;
+            }
+
+            int pid = int.Parse(f[at + 3], CultureInfo.InvariantCulture);
+            string[] device = f[at + 4].Split(':');
+            ulong inode = device.Length == 3 && ulong.TryParse(device[2], out ulong i) ? i : 0;
+            yield return new IpcObject(IpcObjectKind.FileLock, false)
+            {
+                Facility = f[at],
+                LockNumber = int.Parse(f[0].TrimEnd(':'), CultureInfo.InvariantCulture),
+                Waiting = waiting,
+                Access = f[at + 2],
+                ProcessId = pid,
+                ProcessName = pid > 0 ? ReadProcessName(pid) : null,
+                Range = f[at + 5] + "-" + f[at + 6],
+                Path = pid > 0 ? FindPath(pid, inode) : null,
+            };
+        }
+    }
+
+    private static string? ReadProcessName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The path of the file with <paramref name="inode"/> among the process's open descriptors, when it can be read.</summary>
+    private static string? FindPath(int pid, ulong inode)
+    {
+        try
+        {
+            foreach (string fd in Directory.GetFiles($"/proc/{pid}/fd"))
+            {
+                if (Fd.TryStatFollow(fd, out FileStatus st) && st.Inode == inode)
+                {
+                    return new FileInfo(fd).LinkTarget;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>Removes the object, as ipcrm does (IPC_RMID, mq_unlink, shm_unlink, sem_unlink).</summary>
     public void Remove()
     {
+        if (Kind == IpcObjectKind.FileLock)
+        {
+            throw new InvalidOperationException($"A file lock goes when its holder ({ProcessName} {ProcessId}) releases it or exits; it cannot be removed from outside. Stop the holder if it must go.");
+        }
+
         switch (Kind, Facility)
         {
             case (IpcObjectKind.MessageQueue, "SystemV"):
@@ -142,7 +259,7 @@ public sealed class IpcObject
         }
     }
 
-    public override string ToString() => Id is int id ? $"{Facility} {Kind} {id} (key {KeyHex})" : $"{Facility} {Kind} {Name}";
+    public override string ToString() => Kind == IpcObjectKind.FileLock ? $"{Facility} {Access} lock {LockNumber} on {Path ?? "?"} held by {ProcessName} {ProcessId}" : Id is int id ? $"{Facility} {Kind} {id} (key {KeyHex})" : $"{Facility} {Kind} {Name}";
 
     private static IEnumerable<IpcObject> Files(string folder, IpcObjectKind? kind)
     {

@@ -363,6 +363,24 @@ internal static unsafe partial class Fd
         return true;
     }
 
+    /// <summary>stat(2), following links (for /proc/PID/fd entries); false when it fails.</summary>
+    public static bool TryStatFollow(string path, out FileStatus status)
+    {
+        byte[] p = PathBytes(path);
+        stat st;
+        fixed (byte* pp = p)
+        {
+            if (LibC.stat(pp, &st) != 0)
+            {
+                status = default;
+                return false;
+            }
+        }
+
+        status = ToStatus(st);
+        return true;
+    }
+
     public static FileStatus FStat(SafeFd fd)
     {
         using var lease = new FdLease(fd);
