@@ -28,11 +28,7 @@ public sealed class RemoveIpcRingCommand : IpcCmdlet
             {
                 if (ShouldProcess(name, "Remove ring"))
                 {
-                    RemoveOne(() =>
-                    {
-                        IpcSharedMemory.CheckName(name);
-                        Native.SharedMemoryNative.ShmUnlink(name);
-                    }, name, "ring");
+                    RemoveOne(() => IpcSharedMemory.Unlink(name), name, "ring");
                 }
             }
 

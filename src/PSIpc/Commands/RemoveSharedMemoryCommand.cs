@@ -29,11 +29,7 @@ public sealed class RemoveSharedMemoryCommand : IpcCmdlet
             {
                 if (ShouldProcess(name, "Remove POSIX shared memory"))
                 {
-                    RemoveOne(() =>
-                    {
-                        IpcSharedMemory.CheckName(name);
-                        Native.SharedMemoryNative.ShmUnlink(name);
-                    }, name, "shared memory");
+                    RemoveOne(() => IpcSharedMemory.Unlink(name), name, "shared memory");
                 }
             }
 
