@@ -112,6 +112,52 @@ Describe 'Send-IpcMessage' {
         }
     }
 
+    Context 'batching' {
+        It 'holds messages until -BatchSize of them are there, then writes them; the rest go when the pipeline ends' {
+            $seen = [System.Collections.Generic.List[string]]::new()
+            1..5 | ForEach-Object {
+                # Each check runs before Send-IpcMessage takes the item emitted after it.
+                if ($_ -eq 4) { $seen.Add("before 4: $(@(Receive-IpcMessage $pipe -NoWait -Encoding Text).Count)") }
+                if ($_ -eq 5) { $seen.Add("before 5: $(@(Receive-IpcMessage $pipe -NoWait -Encoding Text -Count 10) -join ',')") }
+                "$_"
+            } | Send-IpcMessage $pipe -Encoding Text -BatchSize 4
+            $seen | Should -Be @('before 4: 0', 'before 5: 1,2,3,4')
+            Receive-IpcMessage $pipe -NoWait -Encoding Text -Count 10 | Should -Be '5'
+        }
+
+        It 'keeps every message whole and in order for a reader in another process' {
+            $writer = New-IpcPipe -Direction Write
+            try {
+                $peer = Start-IpcPeer -Script "`$c = Connect-IpcPipe -Handle $($writer.ClientHandle); `$n = 0; Receive-IpcMessage `$c -Continuous -Timeout 60 | ForEach-Object { `$n++; if (`$_ -ne `"m`$n`") { throw `"out of order: `$_ at `$n`" } }; `"received `$n`""
+                $writer.ReleaseClientHandle()
+                1..5000 | ForEach-Object { "m$_" } | Send-IpcMessage $writer -Encoding Text -BatchSize 64 -Timeout 60
+                $writer.MessagesSent | Should -Be 5000
+                $writer.Dispose()
+                (Wait-TestPeer $peer).StdOut.Trim() | Should -Be 'received 5000'
+            }
+            finally {
+                $writer.Dispose()
+            }
+        }
+
+        It 'emits an envelope per message with -PassThru' {
+            $sent = 'a', 'b', 'c' | Send-IpcMessage $pipe -Encoding Text -BatchSize 2 -PassThru
+            $sent.Body | Should -Be @('a', 'b', 'c')
+            $sent[0] | Should -BeOfType ([PSIpc.IpcMessage])
+            Receive-IpcMessage $pipe -Count 3 -Timeout 5 | Should -Be @('a', 'b', 'c')
+        }
+
+        It 'refuses -BatchSize on a queue, whose messages are each a kernel message' {
+            $q = New-IpcMessageQueue -Private
+            try {
+                { 'x' | Send-IpcMessage $q -BatchSize 8 -ErrorAction Stop } | Should -Throw -ErrorId 'BatchSizeNotSupported,PSIpc.Commands.SendIpcMessageCommand'
+            }
+            finally {
+                $q | Remove-IpcMessageQueue
+            }
+        }
+    }
+
     Context 'channel errors' {
         It 'times out with OperationTimeout when the pipe is full and nobody reads' {
             $small = New-IpcPipe -Direction Write

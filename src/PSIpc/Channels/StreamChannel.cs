@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Threading;
 using PSIpc.Native;
 
@@ -107,6 +108,63 @@ public abstract class StreamChannel : IpcChannel
                 }
 
                 WriteAll(frame, deadline, cancellationToken);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private protected override void SendBatchCore(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, Deadline deadline, CancellationToken cancellationToken)
+    {
+        int extra = Framing switch
+        {
+            IpcFraming.Message => Frame.HeaderSize,
+            IpcFraming.Line => 1,
+            _ => 0,
+        };
+
+        long total = 0;
+        foreach ((byte[] payload, _) in messages)
+        {
+            total += payload.Length + extra;
+        }
+
+        if (total > int.MaxValue / 2)
+        {
+            base.SendBatchCore(messages, deadline, cancellationToken);
+            return;
+        }
+
+        lock (_sendLock)
+        {
+            if (_faulted)
+            {
+                throw new InvalidOperationException($"An earlier send on {this} stopped in the middle of a message, so the stream is no longer aligned on message boundaries. Close the channel and open a new one.");
+            }
+
+            byte[] rented = ArrayPool<byte>.Shared.Rent((int)Math.Max(total, 1));
+            try
+            {
+                int at = 0;
+                foreach ((byte[] payload, IpcEncoding encoding) in messages)
+                {
+                    if (Framing == IpcFraming.Message)
+                    {
+                        Frame.WriteHeader(rented.AsSpan(at, Frame.HeaderSize), encoding, payload.Length);
+                        at += Frame.HeaderSize;
+                    }
+
+                    payload.CopyTo(rented, at);
+                    at += payload.Length;
+                    if (Framing == IpcFraming.Line)
+                    {
+                        rented[at++] = (byte)'\n';
+                    }
+                }
+
+                WriteAll(rented.AsSpan(0, at), deadline, cancellationToken);
             }
             finally
             {

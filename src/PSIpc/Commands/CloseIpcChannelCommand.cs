@@ -13,7 +13,6 @@ public sealed class CloseIpcChannelCommand : IpcCmdlet
 {
     /// <summary>The channels to close.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcChannel[] Channel { get; set; } = Array.Empty<IpcChannel>();
 
     protected override void ProcessRecord()

@@ -11,7 +11,6 @@ namespace PSIpc.Commands;
 public sealed class DisconnectSharedMemoryCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcSharedMemory[] SharedMemory { get; set; } = Array.Empty<IpcSharedMemory>();
 
     protected override void ProcessRecord()

@@ -12,7 +12,6 @@ namespace PSIpc.Commands;
 public sealed class LockIpcSemaphoreCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcSemaphore Semaphore { get; set; } = null!;
 
     [Parameter]

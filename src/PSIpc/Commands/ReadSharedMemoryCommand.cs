@@ -12,7 +12,6 @@ namespace PSIpc.Commands;
 public sealed class ReadSharedMemoryCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcSharedMemory SharedMemory { get; set; } = null!;
 
     [Parameter]

@@ -14,7 +14,6 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
 {
     /// <summary>The channel to receive from.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcChannel Channel { get; set; } = null!;
 
     /// <summary>How many messages to receive (1 unless given); fewer when the stream ends first.</summary>

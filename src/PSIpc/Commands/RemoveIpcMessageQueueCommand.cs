@@ -13,7 +13,6 @@ public sealed class RemoveIpcMessageQueueCommand : IpcCmdlet
 {
     /// <summary>The queues to remove, from New- or Connect-IpcMessageQueue.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Queue")]
-    [ValidateNotNull]
     public IpcMessageQueue[] Queue { get; set; } = Array.Empty<IpcMessageQueue>();
 
     /// <summary>The POSIX queue names to remove.</summary>

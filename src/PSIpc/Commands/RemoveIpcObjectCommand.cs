@@ -12,7 +12,6 @@ namespace PSIpc.Commands;
 public sealed class RemoveIpcObjectCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcObject[] InputObject { get; set; } = Array.Empty<IpcObject>();
 
     protected override void ProcessRecord()

@@ -12,7 +12,6 @@ namespace PSIpc.Commands;
 public sealed class RemoveIpcRingCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Ring")]
-    [ValidateNotNull]
     public IpcRing[] Ring { get; set; } = Array.Empty<IpcRing>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]

@@ -11,7 +11,6 @@ namespace PSIpc.Commands;
 public sealed class RemoveIpcSemaphoreCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Semaphore")]
-    [ValidateNotNull]
     public IpcSemaphore[] Semaphore { get; set; } = Array.Empty<IpcSemaphore>();
 
     [Parameter(Mandatory = true, ParameterSetName = "Name")]

@@ -12,7 +12,6 @@ namespace PSIpc.Commands;
 public sealed class RemoveSharedMemoryCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Region")]
-    [ValidateNotNull]
     public IpcSharedMemory[] SharedMemory { get; set; } = Array.Empty<IpcSharedMemory>();
 
     /// <summary>POSIX names to unlink.</summary>

@@ -1,11 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
 /// <summary>
 /// <para type="synopsis">Sends messages on a channel, one message per pipeline object.</para>
-/// <para type="description">CliXml (the default on Message framing) round-trips objects between PSIpc peers; Json suits other languages; Text (UTF-8) suits shells and C; Bytes sends byte[] as is.</para>
+/// <para type="description">CliXml (the default on Message framing) round-trips objects between PSIpc peers; Json suits other languages; Text (UTF-8) suits shells and C; Bytes sends byte[] as is. On pipes, FIFOs and sockets, -BatchSize writes several messages with one system call.</para>
 /// </summary>
 [Cmdlet(VerbsCommunications.Send, "IpcMessage", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcMessage))]
@@ -13,7 +14,6 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
 {
     /// <summary>The channel to send on.</summary>
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotNull]
     public IpcChannel Channel { get; set; } = null!;
 
     /// <summary>The message body; each pipeline object is one message.</summary>
@@ -54,13 +54,40 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>
+    /// Pipes, FIFOs and sockets: collects up to this many pipeline objects and writes their messages with one system
+    /// call (each keeps its own frame, so receivers see no difference). Messages wait until the batch is full or the
+    /// pipeline ends, so use it for streams of many messages, not for request and reply. 1 (each message at once) unless given.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int BatchSize { get; set; } = 1;
+
+    private readonly List<(byte[] Payload, IpcEncoding Encoding)> _batch = new();
+    private readonly List<object?> _batchBodies = new();
+    private int _batchBytes;
+
     protected override void BeginProcessing()
     {
         QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), Priority is not null, NoWait);
+        if (BatchSize > 1 && Channel is not StreamChannel)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-BatchSize applies to pipes, FIFOs and sockets, whose messages share one byte stream; on {Channel} each message is its own kernel message. Leave -BatchSize out."),
+                "BatchSizeNotSupported",
+                ErrorCategory.InvalidArgument,
+                Channel));
+        }
     }
 
     protected override void ProcessRecord()
     {
+        if (BatchSize > 1)
+        {
+            AddToBatch();
+            return;
+        }
+
         IpcMessage sent;
         try
         {
@@ -83,5 +110,59 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
         {
             WriteObject(sent);
         }
+    }
+
+    protected override void EndProcessing() => FlushBatch();
+
+    private void AddToBatch()
+    {
+        try
+        {
+            (byte[] payload, IpcEncoding encoding) = Channel.EncodeForSend(InputObject, Encoding, Depth);
+            _batch.Add((payload, encoding));
+            _batchBodies.Add(PassThru ? InputObject : null);
+            _batchBytes += payload.Length;
+        }
+        catch (ArgumentException e)
+        {
+            WriteIpcError(e, InputObject, $"Cannot send the message on {Channel}", "InvalidMessage");
+            return;
+        }
+
+        // A batch is also written when it reaches 1 MiB, so large bodies are not held back in memory.
+        if (_batch.Count >= BatchSize || _batchBytes >= 1 << 20)
+        {
+            FlushBatch();
+        }
+    }
+
+    private void FlushBatch()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Channel.SendBatch(_batch, Timeout, CancelToken);
+        }
+        catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            ThrowIpcError(e, Channel, $"Cannot send on {Channel}");
+            return;
+        }
+
+        if (PassThru)
+        {
+            for (int i = 0; i < _batch.Count; i++)
+            {
+                WriteObject(new IpcMessage(_batchBodies[i], _batch[i].Payload.Length, _batch[i].Encoding, Channel));
+            }
+        }
+
+        _batch.Clear();
+        _batchBodies.Clear();
+        _batchBytes = 0;
     }
 }

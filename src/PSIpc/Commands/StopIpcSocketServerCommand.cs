@@ -11,7 +11,6 @@ namespace PSIpc.Commands;
 public sealed class StopIpcSocketServerCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcSocketServer[] Server { get; set; } = Array.Empty<IpcSocketServer>();
 
     protected override void ProcessRecord()

@@ -11,7 +11,6 @@ namespace PSIpc.Commands;
 public sealed class UnlockIpcFileCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcFileLock[] Lock { get; set; } = Array.Empty<IpcFileLock>();
 
     protected override void ProcessRecord()

@@ -11,7 +11,6 @@ namespace PSIpc.Commands;
 public sealed class UnlockIpcSemaphoreCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [ValidateNotNull]
     public IpcSemaphore Semaphore { get; set; } = null!;
 
     [Parameter]

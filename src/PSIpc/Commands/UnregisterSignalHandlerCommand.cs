@@ -13,7 +13,6 @@ namespace PSIpc.Commands;
 public sealed class UnregisterSignalHandlerCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Handler")]
-    [ValidateNotNull]
     public SignalHandler[] Handler { get; set; } = Array.Empty<SignalHandler>();
 
     [Parameter(Mandatory = true, ParameterSetName = "SourceIdentifier")]

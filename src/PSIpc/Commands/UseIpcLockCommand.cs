@@ -14,7 +14,6 @@ public sealed class UseIpcLockCommand : IpcCmdlet
 {
     /// <summary>The semaphore to take (P before, V after).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Semaphore")]
-    [ValidateNotNull]
     public IpcSemaphore Semaphore { get; set; } = null!;
 
     /// <summary>A file to flock for the length of the block (created when missing).</summary>
@@ -28,7 +27,6 @@ public sealed class UseIpcLockCommand : IpcCmdlet
 
     /// <summary>What to run while the lock is held.</summary>
     [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNull]
     public ScriptBlock ScriptBlock { get; set; } = null!;
 
     [Parameter]

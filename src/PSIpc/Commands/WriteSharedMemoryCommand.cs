@@ -12,7 +12,6 @@ namespace PSIpc.Commands;
 public sealed class WriteSharedMemoryCommand : IpcCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
-    [ValidateNotNull]
     public IpcSharedMemory SharedMemory { get; set; } = null!;
 
     /// <summary>What to write; each pipeline object overwrites the last, at the same offset.</summary>

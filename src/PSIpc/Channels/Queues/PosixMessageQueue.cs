@@ -16,10 +16,14 @@ public sealed class PosixMessageQueue : IpcMessageQueue
     private readonly object _receiveLock = new();
     private byte[] _receiveBuffer = Array.Empty<byte>();
 
+    // mq_msgsize is fixed when a queue is made (mq_setattr changes only the flags): read once, not per message.
+    private readonly long _messageSize;
+
     private PosixMessageQueue(string name, SafeFd fd)
     {
         Name = name;
         _fd = fd;
+        _messageSize = PosixMessageQueues.GetAttributes(fd).MessageSize;
         Path = System.IO.Directory.Exists("/dev/mqueue") ? "/dev/mqueue" + name : null;
         ChannelRegistry.Track(this);
     }
@@ -40,7 +44,7 @@ public sealed class PosixMessageQueue : IpcMessageQueue
     public long MaxMessages => PosixMessageQueues.GetAttributes(_fd).MaxMessages;
 
     /// <summary>The largest message the queue takes, in bytes (mq_msgsize).</summary>
-    public long MaxMessageBytes => PosixMessageQueues.GetAttributes(_fd).MessageSize;
+    public long MaxMessageBytes => _messageSize;
 
     /// <summary>Creates a queue (O_CREAT|O_EXCL unless <paramref name="force"/>) with exactly <paramref name="mode"/>.</summary>
     public static PosixMessageQueue Create(string name, uint mode = 0x180, bool force = false, long? maxMessages = null, long? maxMessageSize = null)

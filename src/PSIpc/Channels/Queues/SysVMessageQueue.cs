@@ -57,6 +57,10 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     /// <summary>The largest single message the system takes (msgmax, /proc/sys/kernel/msgmax).</summary>
     public static int MaxMessageBytes => (int)ReadProcNumber(MsgMaxPath, 8192);
 
+    // msgmax as last read: sends and receives use it instead of reading /proc per message (7 system calls each);
+    // it is read again when a message does not fit, in case an administrator raised the limit meanwhile.
+    private static int s_maxMessageBytes = MaxMessageBytes;
+
     /// <summary>The process that sent last.</summary>
     public int LastSenderId => BinaryPrimitives.ReadInt32LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetLspid));
 
@@ -125,7 +129,12 @@ public sealed class SysVMessageQueue : IpcMessageQueue
         }
 
         byte[] message = Wrap(payload, encoding);
-        int max = MaxMessageBytes;
+        int max = s_maxMessageBytes;
+        if (message.Length > max)
+        {
+            max = s_maxMessageBytes = MaxMessageBytes;
+        }
+
         if (message.Length > max)
         {
             throw new ArgumentException($"The message is {message.Length} bytes and this system's System V queues take at most {max} bytes per message (msgmax, /proc/sys/kernel/msgmax). Send less, or raise msgmax.");
@@ -147,17 +156,28 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     {
         lock (_receiveLock)
         {
-            int size = IntPtr.Size + MaxMessageBytes;
-            if (_receiveBuffer.Length < size)
-            {
-                _receiveBuffer = new byte[size];
-            }
-
             long waitStart = 0;
             while (true)
             {
+                int size = IntPtr.Size + s_maxMessageBytes;
+                if (_receiveBuffer.Length < size)
+                {
+                    _receiveBuffer = new byte[size];
+                }
+
                 long type = 0;
-                int n = Translate(() => SysVMessageQueues.TryReceive(Id, _receiveBuffer, options.Type, out type));
+                int n;
+                try
+                {
+                    n = Translate(() => SysVMessageQueues.TryReceive(Id, _receiveBuffer, options.Type, out type));
+                }
+                catch (NativeException e) when (e.Errno == Errno.E2BIG && s_maxMessageBytes < MaxMessageBytes)
+                {
+                    // msgmax was raised and a larger message came: read the limit again and retry with room for it.
+                    s_maxMessageBytes = MaxMessageBytes;
+                    continue;
+                }
+
                 if (n >= 0)
                 {
                     byte[] data = _receiveBuffer.AsSpan(IntPtr.Size, n).ToArray();
@@ -218,7 +238,7 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     /// <summary>
     /// One step of a wait on a System V queue, which has nothing to poll: for the first <see cref="SpinTicks"/> the
     /// caller retries at once (yielding the CPU), since a reply between processes takes tens of microseconds; after
-    /// that it sleeps 1, 2, 4 ... 20 ms on the eventfd that Ctrl+C and Dispose signal.
+    /// that it sleeps 1 ms at a time for the first 100 ms, then up to 20 ms, on the eventfd that Ctrl+C and Dispose signal.
     /// </summary>
     private void Pause(ref long waitStart, Deadline deadline, CancellationToken cancellationToken, Func<IpcTimeoutException> timeout)
     {
@@ -243,9 +263,13 @@ public sealed class SysVMessageQueue : IpcMessageQueue
             return;
         }
 
-        int pause = (int)Math.Clamp(waited * 1000 / System.Diagnostics.Stopwatch.Frequency, 1, 20);
+        // A busy stream (a full queue draining, an empty one filling) needs short sleeps; a long quiet wait backs off.
+        int pause = waited < ShortSleepTicks ? 1 : (int)Math.Clamp(waited * 1000 / System.Diagnostics.Stopwatch.Frequency / 10, 1, 20);
         _waiter.Sleep(left < 0 ? pause : Math.Min(pause, left), cancellationToken);
     }
 
     private static long SpinTicks => System.Diagnostics.Stopwatch.Frequency / 2000;
+
+    /// <summary>For the first 100 ms of a wait, sleeps are 1 ms; then they grow to 20 ms.</summary>
+    private static long ShortSleepTicks => System.Diagnostics.Stopwatch.Frequency / 10;
 }

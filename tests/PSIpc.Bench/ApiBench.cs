@@ -1,0 +1,357 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using PSIpc;
+using PSIpc.Native;
+
+namespace PSIpc.Bench;
+
+/// <summary>
+/// The module's .NET API column: the same workloads as ipc_bench.c (rt: echo round trips; oneway: count messages,
+/// then one answer), between this process and a copy of itself, through the public channel classes.
+/// Prints one line: seconds, p50 ns, p99 ns.
+/// </summary>
+internal static class ApiBench
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    /// <summary>A mechanism's two ends as send/receive delegates, plus what to remove afterwards.</summary>
+    private sealed class Ends : IDisposable
+    {
+        public required Action<byte[]> Send { get; init; }
+
+        public required Action Receive { get; init; }
+
+        public List<IDisposable> Owned { get; } = new();
+
+        public Action? Cleanup { get; init; }
+
+        public void Dispose()
+        {
+            foreach (IDisposable d in Owned)
+            {
+                d.Dispose();
+            }
+
+            Cleanup?.Invoke();
+        }
+    }
+
+    public static int Parent(string mech, bool rt, int size, long count)
+    {
+        byte[] payload = new byte[Math.Max(size, 1)];
+        if (mech == "signal")
+        {
+            return Signal(count);
+        }
+
+        string id = "psipc-bench-api-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var childArgs = new List<string> { "api-child", mech, rt ? "rt" : "oneway", size.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture) };
+        Func<Ends> open;
+        Action? afterStart = null;
+        Action cleanup = () => { };
+        switch (mech)
+        {
+            case "pipe":
+            {
+                IpcPipe to = IpcPipe.Create(IpcDirection.Write), back = IpcPipe.Create(IpcDirection.Read);
+                childArgs.Add(to.ClientHandle!);
+                childArgs.Add(back.ClientHandle!);
+                afterStart = () => { to.ReleaseClientHandle(); back.ReleaseClientHandle(); };
+                open = () => Stream(to, back);
+                break;
+            }
+
+            case "fifo":
+            {
+                string dir = Directory.CreateTempSubdirectory("psipc-bench-api-").FullName;
+                IpcFifo.Create(Path.Combine(dir, "to"));
+                IpcFifo.Create(Path.Combine(dir, "back"));
+                childArgs.Add(dir);
+                open = () => Stream(IpcFifoChannel.Open(Path.Combine(dir, "to"), IpcDirection.Write, timeout: Limit), IpcFifoChannel.Open(Path.Combine(dir, "back"), IpcDirection.Read, timeout: Limit));
+                cleanup = () => Directory.Delete(dir, true);
+                break;
+            }
+
+            case "sysv":
+            {
+                SysVMessageQueue q = SysVMessageQueue.Create(null);
+                childArgs.Add(q.Id.ToString(CultureInfo.InvariantCulture));
+                open = () => new Ends { Send = p => q.SendPayload(p, 1), Receive = () => q.Receive(2, Limit, IpcEncoding.Bytes), Owned = { q } };
+                cleanup = q.Remove;
+                break;
+            }
+
+            case "posix":
+            {
+                PosixMessageQueue to = PosixMessageQueue.Create("/" + id + "-to", maxMessages: 10, maxMessageSize: payload.Length);
+                PosixMessageQueue back = PosixMessageQueue.Create("/" + id + "-back", maxMessages: 10, maxMessageSize: payload.Length);
+                childArgs.Add("/" + id);
+                open = () => new Ends { Send = p => to.SendPayload(p, 0), Receive = () => back.Receive(Limit, IpcEncoding.Bytes), Owned = { to, back } };
+                cleanup = () => { to.Remove(); back.Remove(); };
+                break;
+            }
+
+            case "unix":
+            case "tcp":
+            {
+                string path = Path.Combine(Path.GetTempPath(), id + ".sock");
+                IpcSocketServer server = mech == "unix" ? IpcSocketServer.ListenUnix(path) : IpcSocketServer.ListenTcp(System.Net.IPAddress.Loopback, 0);
+                childArgs.Add(mech == "unix" ? path : server.Port.ToString(CultureInfo.InvariantCulture));
+                open = () =>
+                {
+                    IpcSocket s = server.Accept(Limit)!;
+                    return Stream(s, s);
+                };
+                cleanup = server.Dispose;
+                break;
+            }
+
+            case "ring":
+            {
+                IpcRing to = IpcRing.Create("/" + id + "-to", 64, payload.Length);
+                IpcRing back = IpcRing.Create("/" + id + "-back", 64, payload.Length);
+                childArgs.Add("/" + id);
+                byte[] buffer = new byte[payload.Length];
+                open = () => new Ends { Send = p => to.SendPayload(p, IpcEncoding.Bytes, Limit), Receive = () => back.ReceiveInto(buffer, Limit), Owned = { to, back } };
+                cleanup = () => { IpcSharedMemory.Unlink("/" + id + "-to"); IpcSharedMemory.Unlink("/" + id + "-back"); };
+                break;
+            }
+
+            default:
+                Console.Error.WriteLine("unknown mechanism " + mech);
+                return 2;
+        }
+
+        try
+        {
+            using Process child = StartSelf(childArgs);
+            afterStart?.Invoke();
+            using Ends ends = open();
+            byte[] one = new byte[1];
+            // Untimed warm-up (C has no JIT to warm): a tenth of the count, at most 1000 messages each way.
+            long warm = Math.Min(count / 10, 1000);
+            Run(ends, payload, rt, warm, null);
+            var latencies = rt ? new double[count] : null;
+            var watch = Stopwatch.StartNew();
+            Run(ends, payload, rt, count, latencies);
+            double seconds = watch.Elapsed.TotalSeconds;
+            if (!child.WaitForExit(60_000))
+            {
+                child.Kill();
+                throw new TimeoutException("the child did not finish");
+            }
+
+            Results.Print(seconds, latencies);
+            return child.ExitCode;
+        }
+        finally
+        {
+            cleanup();
+        }
+    }
+
+    /// <summary>One batch: count round trips, or count messages one way then one answer.</summary>
+    private static void Run(Ends ends, byte[] payload, bool rt, long count, double[]? latencies)
+    {
+        for (long i = 0; i < count; i++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            ends.Send(payload);
+            if (rt)
+            {
+                ends.Receive();
+                if (latencies is not null)
+                {
+                    latencies[i] = Stopwatch.GetElapsedTime(t).TotalSeconds;
+                }
+            }
+        }
+
+        if (!rt && count > 0)
+        {
+            ends.Receive();
+        }
+    }
+
+    public static int Child(string mech, bool rt, int size, long count, string[] where)
+    {
+        byte[] payload = new byte[Math.Max(size, 1)];
+        byte[] buffer = new byte[payload.Length];
+        Func<byte[]?> receive;
+        Action<byte[]> send;
+        var owned = new List<IDisposable>();
+        switch (mech)
+        {
+            case "pipe":
+            {
+                IpcPipe from = IpcPipe.Connect(int.Parse(where[0], CultureInfo.InvariantCulture));
+                IpcPipe to = IpcPipe.Connect(int.Parse(where[1], CultureInfo.InvariantCulture));
+                owned.Add(from);
+                owned.Add(to);
+                receive = () => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body;
+                send = p => to.SendPayload(p, IpcEncoding.Bytes);
+                break;
+            }
+
+            case "fifo":
+            {
+                IpcFifoChannel from = IpcFifoChannel.Open(Path.Combine(where[0], "to"), IpcDirection.Read, timeout: Limit);
+                IpcFifoChannel to = IpcFifoChannel.Open(Path.Combine(where[0], "back"), IpcDirection.Write, timeout: Limit);
+                owned.Add(from);
+                owned.Add(to);
+                receive = () => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body;
+                send = p => to.SendPayload(p, IpcEncoding.Bytes);
+                break;
+            }
+
+            case "sysv":
+            {
+                SysVMessageQueue q = SysVMessageQueue.ConnectById(int.Parse(where[0], CultureInfo.InvariantCulture));
+                owned.Add(q);
+                receive = () => (byte[]?)q.Receive(1, Limit, IpcEncoding.Bytes)?.Body;
+                send = p => q.SendPayload(p, 2);
+                break;
+            }
+
+            case "posix":
+            {
+                PosixMessageQueue from = PosixMessageQueue.Connect(where[0] + "-to"), to = PosixMessageQueue.Connect(where[0] + "-back");
+                owned.Add(from);
+                owned.Add(to);
+                receive = () => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body;
+                send = p => to.SendPayload(p, 0);
+                break;
+            }
+
+            case "unix":
+            case "tcp":
+            {
+                IpcSocket s = mech == "unix" ? IpcSocket.ConnectUnix(where[0], false, timeout: Limit) : IpcSocket.ConnectTcp("127.0.0.1", int.Parse(where[0], CultureInfo.InvariantCulture), timeout: Limit);
+                owned.Add(s);
+                receive = () => (byte[]?)s.Receive(Limit, IpcEncoding.Bytes)?.Body;
+                send = p => s.SendPayload(p, IpcEncoding.Bytes);
+                break;
+            }
+
+            case "ring":
+            {
+                IpcRing from = IpcRing.Connect(where[0] + "-to"), to = IpcRing.Connect(where[0] + "-back");
+                owned.Add(from);
+                owned.Add(to);
+                receive = () => from.ReceiveInto(buffer, Limit) >= 0 ? buffer : null;
+                send = p => to.SendPayload(p, IpcEncoding.Bytes, Limit);
+                break;
+            }
+
+            default:
+                return 2;
+        }
+
+        try
+        {
+            long warm = Math.Min(count / 10, 1000);
+            foreach (long n in new[] { warm, count })
+            {
+                for (long i = 0; i < n; i++)
+                {
+                    byte[] got = receive() ?? throw new EndOfStreamException("the parent closed early");
+                    if (rt)
+                    {
+                        send(got.Length == payload.Length ? got : payload);
+                    }
+                }
+
+                if (!rt && n > 0)
+                {
+                    send(payload.AsSpan(0, 1).ToArray());
+                }
+            }
+
+            return 0;
+        }
+        finally
+        {
+            owned.ForEach(d => d.Dispose());
+        }
+    }
+
+    private static Ends Stream(IpcChannel to, IpcChannel back) => new()
+    {
+        Send = p => to.SendPayload(p, IpcEncoding.Bytes),
+        Receive = () => back.Receive(Limit, IpcEncoding.Bytes),
+        Owned = { to, back },
+    };
+
+    /// <summary>Signals: the child waits for SIGUSR1 and answers SIGUSR2, with the module's waiter and kill.</summary>
+    private static int Signal(long count)
+    {
+        SignalInfo usr1 = SignalInfo.Parse("USR1"), usr2 = SignalInfo.Parse("USR2");
+        SignalWaiter.EnsureCatcher(usr2);
+        using Process child = StartSelf(new List<string> { "api-signal-child", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture) });
+        SignalWaiter.Wait(new[] { usr2 }, Limit, default); // the child is ready
+        var latencies = new double[count];
+        var watch = Stopwatch.StartNew();
+        for (long i = 0; i < count; i++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            SignalsNative.Kill(child.Id, usr1.Number);
+            SignalWaiter.Wait(new[] { usr2 }, Limit, default);
+            latencies[i] = Stopwatch.GetElapsedTime(t).TotalSeconds;
+        }
+
+        double seconds = watch.Elapsed.TotalSeconds;
+        child.WaitForExit();
+        Results.Print(seconds, latencies);
+        return child.ExitCode;
+    }
+
+    public static int SignalChild(int parent, long count)
+    {
+        SignalInfo usr1 = SignalInfo.Parse("USR1"), usr2 = SignalInfo.Parse("USR2");
+        SignalWaiter.EnsureCatcher(usr1);
+        SignalsNative.Kill(parent, usr2.Number);
+        for (long i = 0; i < count; i++)
+        {
+            SignalWaiter.Wait(new[] { usr1 }, Limit, default);
+            SignalsNative.Kill(parent, usr2.Number);
+        }
+
+        return 0;
+    }
+
+    internal static Process StartSelf(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            psi.ArgumentList.Add(typeof(ApiBench).Assembly.Location);
+        }
+
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi)!;
+    }
+}
+
+/// <summary>The one output line every implementation prints.</summary>
+internal static class Results
+{
+    public static void Print(double seconds, double[]? latencies)
+    {
+        double p50 = 0, p99 = 0;
+        if (latencies is { Length: > 0 })
+        {
+            Array.Sort(latencies);
+            p50 = latencies[latencies.Length / 2] * 1e9;
+            p99 = latencies[latencies.Length * 99 / 100] * 1e9;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:F6} {p50:F0} {p99:F0}"));
+    }
+}
