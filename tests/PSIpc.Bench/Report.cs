@@ -171,9 +171,9 @@ internal static class Report
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
                 mechs.Select((_, m) => m * groupWidth + (impls.Length - 1) / 2.0).ToArray(), mechs);
             plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-                Enumerable.Range(-4, 6).Select(e => (double)e).ToArray(),
-                Enumerable.Range(-4, 6).Select(e => Math.Pow(10, e).ToString("0.####", CultureInfo.InvariantCulture)).ToArray());
-            plot.Axes.SetLimitsY(-3.2, 0.8);
+                Enumerable.Range(-4, 7).Select(e => (double)e).ToArray(),
+                Enumerable.Range(-4, 7).Select(e => Math.Pow(10, e).ToString("0.####", CultureInfo.InvariantCulture)).ToArray());
+            plot.Axes.SetLimitsY(-3.2, 2.2);
             plot.Add.HorizontalLine(0, 1, ScottPlot.Colors.Black);
             plot.Title(title + " — speed relative to C (log scale, 1 = C)");
             plot.YLabel("× C");
@@ -185,8 +185,7 @@ internal static class Report
                 }
             }
 
-            plot.Legend.Alignment = Alignment.UpperRight;
-            plot.ShowLegend();
+            plot.ShowLegend(Edge.Right);
             byte[] png = plot.GetImage(width, panel).GetImageBytes();
             using SKBitmap bitmap = SKBitmap.Decode(png);
             surface.Canvas.DrawBitmap(bitmap, 0, p * panel);
