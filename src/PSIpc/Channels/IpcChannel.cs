@@ -58,9 +58,7 @@ public abstract class IpcChannel : IDisposable
     /// <summary>Sends one message with queue options (type, priority, no-wait); false when NoWait found no room.</summary>
     internal IpcMessage Send(object? body, IpcEncoding? encoding, int depth, MessageOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        IpcEncoding enc = encoding ?? MessageCodec.DefaultFor(Framing, body);
-        CheckEncodingForSend(enc);
-        byte[] payload = MessageCodec.Encode(body, enc, depth);
+        (byte[] payload, IpcEncoding enc) = EncodeForSend(body, encoding, depth);
         SendPayload(payload, enc, options, timeout, cancellationToken);
         return new IpcMessage(body, payload.Length, enc, this, options.Type == 0 ? null : options.Type, options.Priority);
     }
@@ -81,11 +79,7 @@ public abstract class IpcChannel : IDisposable
         IpcEncoding enc = encoding ?? MessageCodec.DefaultFor(Framing, body);
         CheckEncodingForSend(enc);
         byte[] payload = MessageCodec.Encode(body, enc, depth);
-        if (payload.Length > MaxMessageSize)
-        {
-            throw new ArgumentException($"The message is {payload.Length} bytes, more than this channel's limit of {MaxMessageSize} bytes (MaxMessageSize).");
-        }
-
+        CheckSize(payload.Length);
         return (payload, enc);
     }
 
@@ -121,6 +115,11 @@ public abstract class IpcChannel : IDisposable
             throw new InvalidOperationException($"This {Kind} end was opened for reading; it cannot send.");
         }
 
+        CheckSize(length);
+    }
+
+    private void CheckSize(int length)
+    {
         if (length > MaxMessageSize)
         {
             throw new ArgumentException($"The message is {length} bytes, more than this channel's limit of {MaxMessageSize} bytes (MaxMessageSize).");

@@ -76,38 +76,12 @@ public abstract class StreamChannel : IpcChannel
     {
         lock (_sendLock)
         {
-            if (_faulted)
-            {
-                throw new InvalidOperationException($"An earlier send on {this} stopped in the middle of a message, so the stream is no longer aligned on message boundaries. Close the channel and open a new one.");
-            }
-
-            int extra = Framing switch
-            {
-                IpcFraming.Message => Frame.HeaderSize,
-                IpcFraming.Line => 1,
-                _ => 0,
-            };
-
-            int total = payload.Length + extra;
+            ThrowIfFaulted();
+            int total = payload.Length + FrameOverhead;
             byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
             try
             {
-                Span<byte> frame = rented.AsSpan(0, total);
-                if (Framing == IpcFraming.Message)
-                {
-                    Frame.WriteHeader(frame, encoding, payload.Length);
-                    payload.CopyTo(frame.Slice(Frame.HeaderSize));
-                }
-                else
-                {
-                    payload.CopyTo(frame);
-                    if (Framing == IpcFraming.Line)
-                    {
-                        frame[total - 1] = (byte)'\n';
-                    }
-                }
-
-                WriteAll(frame, deadline, cancellationToken);
+                WriteAll(rented.AsSpan(0, WriteFrame(rented, 0, payload, encoding)), deadline, cancellationToken);
             }
             finally
             {
@@ -118,17 +92,10 @@ public abstract class StreamChannel : IpcChannel
 
     private protected override void SendBatchCore(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, Deadline deadline, CancellationToken cancellationToken)
     {
-        int extra = Framing switch
-        {
-            IpcFraming.Message => Frame.HeaderSize,
-            IpcFraming.Line => 1,
-            _ => 0,
-        };
-
         long total = 0;
         foreach ((byte[] payload, _) in messages)
         {
-            total += payload.Length + extra;
+            total += payload.Length + FrameOverhead;
         }
 
         if (total > int.MaxValue / 2)
@@ -139,29 +106,14 @@ public abstract class StreamChannel : IpcChannel
 
         lock (_sendLock)
         {
-            if (_faulted)
-            {
-                throw new InvalidOperationException($"An earlier send on {this} stopped in the middle of a message, so the stream is no longer aligned on message boundaries. Close the channel and open a new one.");
-            }
-
+            ThrowIfFaulted();
             byte[] rented = ArrayPool<byte>.Shared.Rent((int)Math.Max(total, 1));
             try
             {
                 int at = 0;
                 foreach ((byte[] payload, IpcEncoding encoding) in messages)
                 {
-                    if (Framing == IpcFraming.Message)
-                    {
-                        Frame.WriteHeader(rented.AsSpan(at, Frame.HeaderSize), encoding, payload.Length);
-                        at += Frame.HeaderSize;
-                    }
-
-                    payload.CopyTo(rented, at);
-                    at += payload.Length;
-                    if (Framing == IpcFraming.Line)
-                    {
-                        rented[at++] = (byte)'\n';
-                    }
+                    at = WriteFrame(rented, at, payload, encoding);
                 }
 
                 WriteAll(rented.AsSpan(0, at), deadline, cancellationToken);
@@ -170,6 +122,41 @@ public abstract class StreamChannel : IpcChannel
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>Bytes the framing adds to each message: the Message header, Line's newline, nothing for Raw.</summary>
+    private int FrameOverhead => Framing switch
+    {
+        IpcFraming.Message => Frame.HeaderSize,
+        IpcFraming.Line => 1,
+        _ => 0,
+    };
+
+    /// <summary>Writes one framed message into <paramref name="buffer"/> at <paramref name="at"/>; returns where it ends.</summary>
+    private int WriteFrame(byte[] buffer, int at, ReadOnlySpan<byte> payload, IpcEncoding encoding)
+    {
+        if (Framing == IpcFraming.Message)
+        {
+            Frame.WriteHeader(buffer.AsSpan(at, Frame.HeaderSize), encoding, payload.Length);
+            at += Frame.HeaderSize;
+        }
+
+        payload.CopyTo(buffer.AsSpan(at));
+        at += payload.Length;
+        if (Framing == IpcFraming.Line)
+        {
+            buffer[at++] = (byte)'\n';
+        }
+
+        return at;
+    }
+
+    private void ThrowIfFaulted()
+    {
+        if (_faulted)
+        {
+            throw new InvalidOperationException($"An earlier send on {this} stopped in the middle of a message, so the stream is no longer aligned on message boundaries. Close the channel and open a new one.");
         }
     }
 
