@@ -187,23 +187,14 @@ internal static class ApiBench
         {
             case "pipe":
             {
-                IpcPipe from = IpcPipe.Connect(int.Parse(where[0], CultureInfo.InvariantCulture));
-                IpcPipe to = IpcPipe.Connect(int.Parse(where[1], CultureInfo.InvariantCulture));
-                owned.Add(from);
-                owned.Add(to);
-                receive = () => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body;
-                send = p => to.SendPayload(p, IpcEncoding.Bytes);
+                (receive, send) = Peer(owned, IpcPipe.Connect(int.Parse(where[0], CultureInfo.InvariantCulture)), IpcPipe.Connect(int.Parse(where[1], CultureInfo.InvariantCulture)));
                 break;
             }
 
             case "fifo":
             {
                 IpcFifoChannel from = IpcFifoChannel.Open(Path.Combine(where[0], "to"), IpcDirection.Read, timeout: Limit);
-                IpcFifoChannel to = IpcFifoChannel.Open(Path.Combine(where[0], "back"), IpcDirection.Write, timeout: Limit);
-                owned.Add(from);
-                owned.Add(to);
-                receive = () => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body;
-                send = p => to.SendPayload(p, IpcEncoding.Bytes);
+                (receive, send) = Peer(owned, from, IpcFifoChannel.Open(Path.Combine(where[0], "back"), IpcDirection.Write, timeout: Limit));
                 break;
             }
 
@@ -218,11 +209,7 @@ internal static class ApiBench
 
             case "posix":
             {
-                PosixMessageQueue from = PosixMessageQueue.Connect(where[0] + "-to"), to = PosixMessageQueue.Connect(where[0] + "-back");
-                owned.Add(from);
-                owned.Add(to);
-                receive = () => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body;
-                send = p => to.SendPayload(p, 0);
+                (receive, send) = Peer(owned, PosixMessageQueue.Connect(where[0] + "-to"), PosixMessageQueue.Connect(where[0] + "-back"));
                 break;
             }
 
@@ -230,9 +217,7 @@ internal static class ApiBench
             case "tcp":
             {
                 IpcSocket s = mech == "unix" ? IpcSocket.ConnectUnix(where[0], false, timeout: Limit) : IpcSocket.ConnectTcp("127.0.0.1", int.Parse(where[0], CultureInfo.InvariantCulture), timeout: Limit);
-                owned.Add(s);
-                receive = () => (byte[]?)s.Receive(Limit, IpcEncoding.Bytes)?.Body;
-                send = p => s.SendPayload(p, IpcEncoding.Bytes);
+                (receive, send) = Peer(owned, s, s);
                 break;
             }
 
@@ -276,6 +261,14 @@ internal static class ApiBench
         {
             owned.ForEach(d => d.Dispose());
         }
+    }
+
+    /// <summary>The child's receive and send through channels: bytes in, bytes back.</summary>
+    private static (Func<byte[]?> Receive, Action<byte[]> Send) Peer(List<IDisposable> owned, IpcChannel from, IpcChannel to)
+    {
+        owned.Add(from);
+        owned.Add(to);
+        return (() => (byte[]?)from.Receive(Limit, IpcEncoding.Bytes)?.Body, p => to.SendPayload(p, IpcEncoding.Bytes));
     }
 
     private static Ends Stream(IpcChannel to, IpcChannel back) => new()
