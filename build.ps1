@@ -5,7 +5,8 @@ Builds, documents, tests and packages PSIpc.
 .DESCRIPTION
 Tasks:
   Build    dotnet build of src/PSIpc into bin/ (the folder PSIpc.psd1 loads), with the manifest's ModuleVersion.
-  Help     en-US/PSIpc.dll-Help.xml from docs/ with PlatyPS's New-ExternalHelp when PlatyPS is installed.
+  Help     en-US/PSIpc.dll-Help.xml and about_PSIpc.help.txt from docs/: PlatyPS's New-ExternalHelp when PlatyPS is
+           installed, else the project's Markdig-based src/PSIpc.HelpGen (which dotnet build also runs).
   Test     the Pester suite: Invoke-Pester (Pester 5.5+) when installed, else the bundled PesterCompat runner.
   Package  a publishable module folder under out/PSIpc/<version>: manifest, formats, assembly, deps.json,
            runtimes/ and en-US/. Builds first unless -NoBuild.
@@ -13,7 +14,7 @@ Uses only .NET calls and core cmdlets, so it also runs in PSIpc.Host on machines
 
 .EXAMPLE
 ./build.ps1
-Builds, generates help where PlatyPS is installed, and runs the Pester suite.
+Builds, generates help (with PlatyPS where it is installed) and runs the Pester suite.
 
 .EXAMPLE
 ./build.ps1 -Task Package
@@ -57,7 +58,8 @@ function Invoke-Help {
         'help: en-US generated with PlatyPS'
     }
     else {
-        Write-Warning 'help: PlatyPS is not installed, so en-US was not regenerated (Install-Module platyPS).'
+        Invoke-Native 'dotnet' @('build', [System.IO.Path]::Combine($root, 'src', 'PSIpc.HelpGen', 'PSIpc.HelpGen.csproj'), '-c', $Configuration, '-nologo', '-v', 'quiet')
+        'help: en-US generated with src/PSIpc.HelpGen (PlatyPS is not installed)'
     }
 }
 

@@ -81,3 +81,84 @@ Describe 'the examples in docs/' {
         $result.Errors | Should -BeNullOrEmpty
     }
 }
+
+Describe 'the docs/ pages and the compiled cmdlets' {
+    BeforeAll {
+        function Get-PageParameters {
+            # The PARAMETERS section of a page: name -> the yaml metadata block, as a hashtable.
+            param([string]$File)
+            $text = [System.IO.File]::ReadAllText($File)
+            $result = @{}
+            foreach ($m in [regex]::Matches($text, '(?ms)^### -(\w+)\n(.*?)```yaml\n(.*?)```')) {
+                $meta = @{ Description = $m.Groups[2].Value.Trim() }
+                foreach ($line in $m.Groups[3].Value.Split("`n")) {
+                    $colon = $line.IndexOf(':')
+                    if ($colon -gt 0) { $meta[$line.Substring(0, $colon).Trim()] = $line.Substring($colon + 1).Trim() }
+                }
+                $result[$m.Groups[1].Value] = $meta
+            }
+            $result
+        }
+
+        function Get-DocTypeName([type]$Type) {
+            # How the pages name a parameter's type (PlatyPS's convention): Nullable<T> as T, switches as SwitchParameter.
+            if ($Type -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
+            if ($Type.IsGenericType -and $Type.GetGenericTypeDefinition() -eq [Nullable`1]) { return $Type.GetGenericArguments()[0].Name }
+            $Type.Name
+        }
+
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $docsDir = [System.IO.Path]::Combine($RepoRoot, 'docs')
+    }
+
+    It 'documents every exported cmdlet, and no cmdlet that does not exist' {
+        $cmdlets = @((Get-Command -Module PSIpc).Name)
+        $pages = @([System.IO.Directory]::GetFiles($docsDir, '*-*.md') | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_) })
+        Get-SortedText $pages | Should -Be (Get-SortedText $cmdlets)
+    }
+
+    It '<Name>: every parameter documented with its type, sets, position, pipeline input and a description' -ForEach $pages {
+        $command = Get-Command $Name
+        $documented = Get-PageParameters $File
+        $actual = @($command.Parameters.Values | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' })
+        Get-SortedText @($documented.Keys) | Should -Be (Get-SortedText @($actual.Name)) -Because 'the page lists exactly the parameters the cmdlet has'
+        foreach ($p in $actual) {
+            $doc = $documented[$p.Name]
+            $doc.Description | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a description"
+            $doc.Type | Should -Be (Get-DocTypeName $p.ParameterType) -Because "-$($p.Name)'s type"
+            $setNames = @($p.ParameterSets.Keys)
+            $sets = if ($setNames -contains '__AllParameterSets') { '(All)' } else { (Get-SortedText $setNames) -join ', ' }
+            $docSets = if ($doc['Parameter Sets'] -eq '(All)') { '(All)' } else { (Get-SortedText @($doc['Parameter Sets'].Split(',').Trim())) -join ', ' }
+            $docSets | Should -Be $sets -Because "-$($p.Name)'s parameter sets"
+            $attrs = @($p.ParameterSets.Values)
+            $doc.Required | Should -Be ([string](@($attrs | Where-Object IsMandatory).Count -gt 0)) -Because "-$($p.Name) required or not"
+            $position = @($attrs | ForEach-Object { $_.Position } | Where-Object { $_ -ge 0 })
+            $doc.Position | Should -Be $(if ($position.Count) { "$($position[0])" } else { 'Named' }) -Because "-$($p.Name)'s position"
+            $byValue = @($attrs | Where-Object ValueFromPipeline).Count -gt 0
+            $byName = @($attrs | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
+            $pipeline = if ($byValue -and $byName) { 'True (ByPropertyName, ByValue)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
+            $doc['Accept pipeline input'] | Should -Be $pipeline -Because "-$($p.Name)'s pipeline input"
+        }
+    }
+
+    It '<Name>: Get-Help -Full shows the page: synopsis, description, every parameter described, two examples or more' -ForEach $pages {
+        $help = Get-Help $Name -Full
+        $page = [System.IO.File]::ReadAllText($File)
+        $synopsis = [regex]::Match($page, '(?ms)^## SYNOPSIS\n(.*?)\n\n').Groups[1].Value.Trim()
+        $help.Synopsis | Should -Be $synopsis
+        ($help.description | ForEach-Object { $_.Text }) -join ' ' | Should -Not -BeNullOrEmpty
+        $parameters = @($help.parameters.parameter | Where-Object { $_.name -notin 'WhatIf', 'Confirm' })
+        $parameters.Count | Should -Be @((Get-Command $Name).Parameters.Values | Where-Object { $_.Name -notin $common }).Count
+        foreach ($p in $parameters) {
+            ($p.description | ForEach-Object { $_.Text }) -join ' ' | Should -Not -BeNullOrEmpty -Because "Get-Help shows -$($p.name)'s description"
+        }
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.examples.example) { $example.code | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'Get-Help about_PSIpc shows the concepts topic' {
+        $text = (Get-Help about_PSIpc) | ForEach-Object { "$_" }
+        "$text" | Should -Match 'about_PSIpc'
+        "$text" | Should -Match 'frame'
+    }
+}

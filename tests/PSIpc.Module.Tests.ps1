@@ -75,15 +75,16 @@ Describe 'PSIpc module' {
             $built.ExitCode | Should -Be 0
             $version = (Test-ModuleManifest -Path $ModuleManifest).Version
             $folder = [System.IO.Path]::Combine($out, 'PSIpc', "$version")
-            foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'bin/PSIpc.dll', 'bin/PSIpc.deps.json', 'bin/runtimes/linux-x64/lib/netstandard2.0/Tmds.LibC.dll', 'bin/runtimes/linux-arm64/lib/netstandard2.0/Tmds.LibC.dll') {
+            foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'en-US/PSIpc.dll-Help.xml', 'en-US/about_PSIpc.help.txt', 'bin/PSIpc.dll', 'bin/PSIpc.deps.json', 'bin/runtimes/linux-x64/lib/netstandard2.0/Tmds.LibC.dll', 'bin/runtimes/linux-arm64/lib/netstandard2.0/Tmds.LibC.dll') {
                 [System.IO.File]::Exists([System.IO.Path]::Combine($folder, $file)) | Should -BeTrue -Because "$file belongs in the package"
             }
             [System.IO.File]::Exists([System.IO.Path]::Combine($folder, 'bin', 'System.Management.Automation.dll')) | Should -BeFalse
-            $use = Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$folder/PSIpc.psd1' -ErrorAction Stop; `$p = New-IpcPipe; Send-IpcMessage `$p 'packaged'; Receive-IpcMessage `$p -Timeout 5; (Get-Module PSIpc).ModuleBase"))
+            $use = Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$folder/PSIpc.psd1' -ErrorAction Stop; `$p = New-IpcPipe; Send-IpcMessage `$p 'packaged'; Receive-IpcMessage `$p -Timeout 5; (Get-Module PSIpc).ModuleBase; (Get-Help Send-IpcMessage).Synopsis"))
             $used = Wait-TestPeer $use
             $used.StdErr | Should -BeNullOrEmpty
             ($used.StdOut.Trim() -split "`n")[0].Trim() | Should -Be 'packaged'
             ($used.StdOut.Trim() -split "`n")[1].Trim() | Should -Be $folder
+            ($used.StdOut.Trim() -split "`n")[2].Trim() | Should -Be 'Sends messages on a channel, one message per pipeline object.' -Because 'the package carries its help'
         }
     }
 
