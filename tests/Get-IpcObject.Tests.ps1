@@ -39,6 +39,47 @@ Describe 'Get-IpcObject' {
         }
     }
 
+    It 'lists what a C program made, with the figures ipcs shows, and Remove-IpcObject removes it' {
+        $c = Build-CPeer 'ipc_create' -Libraries @('-lrt')
+        $key = 0x5e100000 + ($PID % 0xFFFF)
+        $name = New-TestName
+        $made = Invoke-Tool $c @("$key", $name)
+        $msqid, $shmid, $cpid = [int[]]($made.Trim() -split ' ')
+        try {
+            $q = Get-IpcObject -Kind MessageQueue -Key $key
+            $q.Id | Should -Be $msqid
+            $q.Mode | Should -Be '0640'
+            $q.Count | Should -Be 1
+            $q.Size | Should -Be 11
+            $q.LastProcessId | Should -Be $cpid
+            $ipcsQ = Invoke-Tool 'ipcs' @('-q', '-i', "$msqid")
+            $ipcsQ | Should -Match "qnum=1\b"
+            $ipcsQ | Should -Match "lspid=$cpid\b"
+            $ipcsQ | Should -Match "mode=0?640\b"
+            $m = Get-IpcObject -Kind SharedMemory -Key ($key + 1)
+            $m.Id | Should -Be $shmid
+            $m.Size | Should -Be 8192
+            $m.CreatorProcessId | Should -Be $cpid
+            Invoke-Tool 'ipcs' @('-m', '-i', "$shmid") | Should -Match "bytes=8192\b.*cpid=$cpid\b"
+            $p = Get-IpcObject -Kind SharedMemory -Name $name
+            $p.Facility | Should -Be 'Posix'
+            $p.Size | Should -Be 4096
+            $p.Mode | Should -Be '0640'
+            # Every System V queue and segment ipcs lists, Get-IpcObject lists too, with the same ids.
+            $ipcsIds = [regex]::Matches((Invoke-Tool 'ipcs' @('-q', '-m')), '(?m)^0x[0-9a-f]+\s+(\d+)') | ForEach-Object { [int]$_.Groups[1].Value }
+            $ours = Get-IpcObject -Kind MessageQueue, SharedMemory | Where-Object Facility -EQ 'SystemV' | ForEach-Object { $_.Id }
+            Get-SortedText @($ours) | Should -Be (Get-SortedText @($ipcsIds))
+            $q, $m, $p | Remove-IpcObject
+            Invoke-Tool 'ipcs' @('-q', '-m') | Should -Not -Match "\b($msqid|$shmid)\b"
+            [System.IO.File]::Exists("/dev/shm$name") | Should -BeFalse
+        }
+        finally {
+            Get-IpcObject -Kind MessageQueue -Key $key | Remove-IpcObject
+            Get-IpcObject -Kind SharedMemory -Key ($key + 1) | Remove-IpcObject
+            Get-IpcObject -Kind SharedMemory -Name $name | Remove-IpcObject
+        }
+    }
+
     It 'lists POSIX objects with their names, filters by name, key and owner, and leaves them with -WhatIf' {
         $name = New-TestName
         $shm = New-SharedMemory 4KB -Name $name
