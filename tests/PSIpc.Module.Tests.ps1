@@ -88,6 +88,37 @@ Describe 'PSIpc module' {
         }
     }
 
+    Context 'console views' {
+        It 'shows each type in its default table, with the columns a user needs, as the host renders it' {
+            # Each type on its own, as a user would see it at the prompt (a host renders through Out-Default).
+            $script = @'
+$q = New-IpcMessageQueue -Private
+$q | Out-Default
+$s = New-SharedMemory 4096 -Name "/view-$PID"
+$s | Out-Default
+Get-Signal USR1 | Out-Default
+Get-IpcObject -Kind MessageQueue | Where-Object Id -EQ $q.Id | Out-Default
+Send-IpcMessage $q 'hi' -Encoding Text
+Receive-IpcMessage $q -AsEnvelope | Out-Default
+$q | Remove-IpcMessageQueue
+$s | Remove-SharedMemory
+'@
+            $result = Wait-TestPeer (Start-IpcPeer -Script $script)
+            $result.StdErr | Should -BeNullOrEmpty
+            $out = $result.StdOut
+            $out | Should -Match '(?m)^QueueKind\s+Key\s+Name\s+Owner\s+Mode\s+Messages\s+IsOpen\s*$'
+            $out | Should -Match '(?m)^SystemV\s+0x00000000\s+msq:\d+\s+\S+\s+0600\s+0\s+True\s*$'
+            $out | Should -Match '(?m)^Kind\s+Id/Name/Path\s+Size\s+Owner\s+Mode\s+ReadOnly\s+IsOpen\s*$'
+            $out | Should -Match '(?m)^Posix\s+/view-\d+\s+4096\s+\S+\s+0600\s+False\s+True\s*$'
+            $out | Should -Match '(?m)^Number\s+Name\s+DefaultAction\s+CanCatch\s+Description\s*$'
+            $out | Should -Match '(?m)^\s*10\s+SIGUSR1\s+Terminate\s+True\s+User-defined signal 1\s*$'
+            $out | Should -Match '(?m)^Facility\s+Kind\s+Key\s+Id/Name\s+Owner\s+Mode\s+Size\s+Count\s*$'
+            $out | Should -Match '(?m)^SystemV\s+MessageQueue\s+0x00000000\s+\d+\s+\S+\s+0600\s+0\s+0\s*$'
+            $out | Should -Match '(?m)^Timestamp\s+Encoding\s+Length\s+Body\s*$'
+            $out | Should -Match '(?m)^\d\d:\d\d:\d\d\.\d{3}\s+Text\s+2\s+hi\s*$'
+        }
+    }
+
     Context 'cleanup' {
         It 'closes the channels a runspace opened when the runspace closes' {
             $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
