@@ -148,6 +148,53 @@ $s | Remove-SharedMemory
             }
         }
 
+        It 'removes what New- cmdlets made with -RemoveOnExit when the session ends, and only that' {
+            $name = New-TestName
+            $fifo = Join-TestPath 'exit-fifo'
+            $script = @"
+`$q = New-IpcMessageQueue -Private -RemoveOnExit
+`$m = New-SharedMemory 4096 -Private -RemoveOnExit
+`$null = New-SharedMemory 4096 -Name '$name-shm' -RemoveOnExit
+`$null = New-IpcRing '$name-ring' -Capacity 4 -MessageSize 64 -RemoveOnExit
+`$null = New-IpcSemaphore '$name-sem' -RemoveOnExit
+`$null = New-IpcFifo '$fifo' -RemoveOnExit
+`$kept = New-IpcMessageQueue -Private
+"`$(`$q.Id) `$(`$m.Id) `$(`$kept.Id)"
+"@
+            $result = Wait-TestPeer (Start-IpcPeer -Script $script)
+            $result.StdErr | Should -BeNullOrEmpty
+            $queueId, $segmentId, $keptId = [int[]]($result.StdOut.Trim() -split ' ')
+            try {
+                Get-SysVQueueIds | Should -Not -Contain $queueId
+                Get-SysVSegmentIds | Should -Not -Contain $segmentId
+                foreach ($path in "/dev/shm$name-shm", "/dev/shm$name-ring", "/dev/shm/sem.$($name.Substring(1))-sem", $fifo) {
+                    [System.IO.File]::Exists($path) | Should -BeFalse -Because "$path was made with -RemoveOnExit"
+                }
+                Get-SysVQueueIds | Should -Contain $keptId -Because 'a queue made without -RemoveOnExit outlives the session'
+            }
+            finally {
+                Get-IpcObject -Kind MessageQueue | Where-Object Id -EQ $keptId | Remove-IpcObject
+            }
+        }
+
+        It 'leaves an object made with -RemoveOnExit alone when it was replaced by another one of the same name' {
+            $name = New-TestName
+            $ps = [powershell]::Create()
+            $ps.Runspace = [runspacefactory]::CreateRunspace([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
+            $ps.Runspace.Open()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModuleManifest'; `$null = New-SharedMemory 4096 -Name '$name' -RemoveOnExit").Invoke()
+                Remove-SharedMemory -Name $name
+                $replacement = New-SharedMemory 4096 -Name $name
+                $ps.Runspace.Dispose()
+                [System.IO.File]::Exists("/dev/shm$name") | Should -BeTrue -Because 'the name now belongs to another object'
+            }
+            finally {
+                $ps.Dispose()
+                if ($replacement) { $replacement | Remove-SharedMemory }
+            }
+        }
+
         It 'leaves no child processes behind' {
             $peer = Start-IpcPeer -Script '1'
             $null = Wait-TestPeer $peer

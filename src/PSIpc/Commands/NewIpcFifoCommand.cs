@@ -27,6 +27,10 @@ public sealed class NewIpcFifoCommand : IpcCmdlet
     [ModeTransformation]
     public IpcFileMode Mode { get; set; } = new(0x180);
 
+    /// <summary>Removes the FIFO when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    [Parameter]
+    public SwitchParameter RemoveOnExit { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (string path in ParameterSetName == "Path" ? Path : LiteralPath)
@@ -39,7 +43,13 @@ public sealed class NewIpcFifoCommand : IpcCmdlet
 
             try
             {
-                WriteObject(IpcFifo.Create(resolved, Mode.Value));
+                IpcFifo fifo = IpcFifo.Create(resolved, Mode.Value);
+                if (RemoveOnExit)
+                {
+                    ExitRemoval.Schedule(fifo.Path, () => Native.Fd.Unlink(fifo.Path));
+                }
+
+                WriteObject(fifo);
             }
             catch (NativeException e)
             {

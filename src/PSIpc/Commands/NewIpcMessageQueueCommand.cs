@@ -50,6 +50,10 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
     [ValidateRange(1, int.MaxValue)]
     public long? MaxMessageSize { get; set; }
 
+    /// <summary>Removes the queue when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    [Parameter]
+    public SwitchParameter RemoveOnExit { get; set; }
+
     protected override void EndProcessing()
     {
         string target = ParameterSetName switch
@@ -68,6 +72,13 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
             IpcMessageQueue queue = ParameterSetName == "Name"
                 ? PosixMessageQueue.Create(Name, Mode.Value, Force, MaxMessages, MaxMessageSize)
                 : SysVMessageQueue.Create(ParameterSetName == "Key" ? Key : null, Mode.Value, Force, MaxBytes);
+            if (RemoveOnExit)
+            {
+                ExitRemoval.Schedule(
+                    queue is PosixMessageQueue ? queue.Path : null,
+                    queue is SysVMessageQueue sysv ? () => Native.SysVMessageQueues.Remove(sysv.Id) : () => PosixMessageQueue.Unlink(queue.Name!));
+            }
+
             WriteObject(queue);
         }
         catch (Exception e) when (e is NativeException or ArgumentException or PlatformNotSupportedException)

@@ -28,6 +28,10 @@ public sealed class NewIpcRingCommand : IpcCmdlet
     [ModeTransformation]
     public IpcFileMode Mode { get; set; } = new(0x180);
 
+    /// <summary>Removes the ring when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    [Parameter]
+    public SwitchParameter RemoveOnExit { get; set; }
+
     protected override void EndProcessing()
     {
         if (!ShouldProcess(Name, $"Create ring of {Capacity} x {MessageSize} bytes with mode {Mode}"))
@@ -37,7 +41,14 @@ public sealed class NewIpcRingCommand : IpcCmdlet
 
         try
         {
-            WriteObject(IpcRing.Create(Name, Capacity, MessageSize, Mode.Value));
+            IpcRing ring = IpcRing.Create(Name, Capacity, MessageSize, Mode.Value);
+            if (RemoveOnExit)
+            {
+                string name = ring.Name!;
+                ExitRemoval.Schedule("/dev/shm" + name, () => IpcSharedMemory.Unlink(name));
+            }
+
+            WriteObject(ring);
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {

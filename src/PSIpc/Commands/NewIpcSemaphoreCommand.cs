@@ -28,6 +28,10 @@ public sealed class NewIpcSemaphoreCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Removes the semaphore when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    [Parameter]
+    public SwitchParameter RemoveOnExit { get; set; }
+
     protected override void EndProcessing()
     {
         if (!ShouldProcess(Name, $"Create semaphore with value {InitialCount} and mode {Mode}"))
@@ -37,7 +41,14 @@ public sealed class NewIpcSemaphoreCommand : IpcCmdlet
 
         try
         {
-            WriteObject(IpcSemaphore.Create(Name, (uint)InitialCount, Mode.Value, Force));
+            IpcSemaphore semaphore = IpcSemaphore.Create(Name, (uint)InitialCount, Mode.Value, Force);
+            if (RemoveOnExit)
+            {
+                string name = semaphore.Name;
+                ExitRemoval.Schedule(semaphore.Path, () => IpcSemaphore.Unlink(name));
+            }
+
+            WriteObject(semaphore);
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {

@@ -44,6 +44,10 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Removes the region (a -Path file too) when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    [Parameter]
+    public SwitchParameter RemoveOnExit { get; set; }
+
     protected override void EndProcessing()
     {
         string path = ParameterSetName == "Path" ? PathHelper.ResolveNew(this, Path) : string.Empty;
@@ -66,13 +70,26 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
 
         try
         {
-            WriteObject(ParameterSetName switch
+            IpcSharedMemory region = ParameterSetName switch
             {
                 "Key" => IpcSharedMemory.CreateSysV(Key, Size, Mode.Value, Force),
                 "Name" => IpcSharedMemory.CreatePosix(Name, Size, Mode.Value, Force),
                 "Path" => IpcSharedMemory.CreateFile(path, Size, Mode.Value, Force),
                 _ => IpcSharedMemory.CreateSysV(null, Size, Mode.Value, Force),
-            });
+            };
+            if (RemoveOnExit)
+            {
+                int? id = region.Id;
+                string? name = region.Name, file = region.Path;
+                ExitRemoval.Schedule(region.Kind == IpcSharedMemoryKind.SystemV ? null : file, region.Kind switch
+                {
+                    IpcSharedMemoryKind.SystemV => () => Native.SharedMemoryNative.ShmRemove(id!.Value),
+                    IpcSharedMemoryKind.Posix => () => IpcSharedMemory.Unlink(name!),
+                    _ => () => Native.Fd.Unlink(file!),
+                });
+            }
+
+            WriteObject(region);
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {
