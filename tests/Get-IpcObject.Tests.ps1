@@ -80,6 +80,38 @@ Describe 'Get-IpcObject' {
         }
     }
 
+    It 'shows the processes blocked on a System V semaphore set, as ipcs -s -i counts them' {
+        $c = Build-CPeer 'sem_op'
+        $semId = [int]([regex]::Match((Invoke-Tool 'ipcmk' @('-S', '2')), '\d+').Value)
+        $peers = @()
+        try {
+            $null = Invoke-Tool $c @('set', "$semId", '1', '1')
+            # One process waits for semaphore 0 to rise above 0, another for semaphore 1 to fall to 0.
+            $peers = @(
+                Start-TestProcess -FileName $c -ArgumentList @('op', "$semId", '0', '-1')
+                Start-TestProcess -FileName $c -ArgumentList @('op', "$semId", '1', '0')
+            )
+            Wait-TestCondition -What 'two waiters on the set' {
+                $s = Get-IpcObject -Kind Semaphore | Where-Object Id -EQ $semId
+                $s.WaitingForIncrease -eq 1 -and $s.WaitingForZero -eq 1
+            }
+            $ipcs = Invoke-Tool 'ipcs' @('-s', '-i', "$semId")
+            $ipcs | Should -Match '(?m)^0\s+0\s+1\s+0\s'
+            $ipcs | Should -Match '(?m)^1\s+1\s+0\s+1\s'
+            Get-IpcObject -Kind Semaphore | Where-Object Id -EQ $semId | Remove-IpcObject
+            # Removing the set wakes both waiters with EIDRM.
+            foreach ($p in $peers) {
+                $r = Wait-TestPeer $p
+                $r.ExitCode | Should -Be 1
+                $r.StdErr | Should -Match 'semop'
+            }
+        }
+        finally {
+            Get-IpcObject -Kind Semaphore | Where-Object Id -EQ $semId | Remove-IpcObject
+            Stop-TestPeers
+        }
+    }
+
     It 'lists POSIX objects with their names, filters by name, key and owner, and leaves them with -WhatIf' {
         $name = New-TestName
         $shm = New-SharedMemory 4KB -Name $name

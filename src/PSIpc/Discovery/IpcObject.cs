@@ -88,6 +88,12 @@ public sealed class IpcObject
     /// <summary>File locks: the lock's number in /proc/locks; waiters share the number of the lock they wait for.</summary>
     public int? LockNumber { get; private init; }
 
+    /// <summary>System V semaphore sets: processes blocked until a semaphore's value rises (semncnt, summed over the set); null when the set cannot be read.</summary>
+    public long? WaitingForIncrease { get; private init; }
+
+    /// <summary>System V semaphore sets: processes blocked until a semaphore's value is zero (semzcnt, summed over the set).</summary>
+    public long? WaitingForZero { get; private init; }
+
     /// <summary>The key as ipcs prints it.</summary>
     public string? KeyHex => Key is int k ? "0x" + k.ToString("x8", CultureInfo.InvariantCulture) : null;
 
@@ -118,9 +124,11 @@ public sealed class IpcObject
         foreach (string[] f in Rows("/proc/sysvipc/sem"))
         {
             // key semid perms nsems uid gid cuid cgid otime ctime
+            var waiters = SharedMemoryNative.SemWaiters(Int(f[1]), Long(f[3]));
             yield return new IpcObject(IpcObjectKind.Semaphore, true)
             {
                 Key = Int(f[0]), Id = Int(f[1]), Mode = Perms(f[2]), Count = Long(f[3]), OwnerId = UInt(f[4]), Owner = UserNames.Lookup(UInt(f[4])), Changed = Time(f[9]),
+                WaitingForIncrease = waiters?.Increase, WaitingForZero = waiters?.Zero,
             };
         }
 

@@ -126,6 +126,34 @@ internal static unsafe partial class SharedMemoryNative
         }
     }
 
+    /// <summary>semctl's GETNCNT: how many processes wait for a semaphore's value to increase.</summary>
+    public const int GETNCNT = 14;
+
+    /// <summary>semctl's GETZCNT: how many processes wait for a semaphore's value to become zero.</summary>
+    public const int GETZCNT = 15;
+
+    /// <summary>
+    /// The processes waiting on a System V semaphore set, summed over its <paramref name="count"/> semaphores:
+    /// for an increase (semncnt) and for zero (semzcnt). Null when this process may not read the set.
+    /// </summary>
+    public static (long Increase, long Zero)? SemWaiters(int id, long count)
+    {
+        long increase = 0, zero = 0;
+        for (int n = 0; n < count; n++)
+        {
+            int ncnt = semctl(id, n, GETNCNT), zcnt = semctl(id, n, GETZCNT);
+            if (ncnt < 0 || zcnt < 0)
+            {
+                return null;
+            }
+
+            increase += ncnt;
+            zero += zcnt;
+        }
+
+        return (increase, zero);
+    }
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial int semctl(int semid, int semnum, int cmd);
 
