@@ -80,6 +80,23 @@ Describe 'Get-IpcObject' {
         }
     }
 
+    It 'pipes what it lists into the Connect- cmdlets' {
+        $q = New-IpcMessageQueue -Private
+        $segment = New-SharedMemory 4096 -Private
+        $shm = New-SharedMemory 4096 -Name (New-TestName)
+        try {
+            $queue = Get-IpcObject -Kind MessageQueue | Where-Object Id -EQ $q.Id | Connect-IpcMessageQueue
+            Send-IpcMessage $queue 'through the pipeline' -Encoding Text
+            Receive-IpcMessage $q -Encoding Text -Timeout 5 | Should -Be 'through the pipeline'
+            (Get-IpcObject -Kind SharedMemory | Where-Object Id -EQ $segment.Id | Connect-SharedMemory).Id | Should -Be $segment.Id
+            (Get-IpcObject -Kind SharedMemory -Name $shm.Name | Connect-SharedMemory).Name | Should -Be $shm.Name
+        }
+        finally {
+            $q | Remove-IpcMessageQueue
+            $segment, $shm | Remove-SharedMemory
+        }
+    }
+
     It 'shows the processes blocked on a System V semaphore set, as ipcs -s -i counts them' {
         $c = Build-CPeer 'sem_op'
         $semId = [int]([regex]::Match((Invoke-Tool 'ipcmk' @('-S', '2')), '\d+').Value)

@@ -24,7 +24,7 @@ public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
     public int Id { get; set; }
 
     /// <summary>The POSIX queue name, such as /jobs.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = "Name")]
+    [Parameter(Mandatory = true, ParameterSetName = "Name", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(MessageQueueNameCompleter))]
     public string Name { get; set; } = string.Empty;

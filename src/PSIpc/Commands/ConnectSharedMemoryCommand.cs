@@ -21,7 +21,7 @@ public sealed class ConnectSharedMemoryCommand : IpcCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int Id { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = "Name")]
+    [Parameter(Mandatory = true, ParameterSetName = "Name", ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SharedMemoryNameCompleter))]
     public string Name { get; set; } = string.Empty;
