@@ -59,7 +59,7 @@
             Tags         = @('PSEdition_Core', 'Linux', 'IPC', 'Pipe', 'FIFO', 'MessageQueue', 'SharedMemory', 'Semaphore', 'FileLock', 'Socket', 'Signal')
             ProjectUri   = 'https://github.com/psipc/PSIpc'
             LicenseUri   = 'https://github.com/psipc/PSIpc/blob/main/LICENSE'
-            ReleaseNotes = 'Foundation: the channel model, anonymous pipes and FIFOs with Send-IpcMessage / Receive-IpcMessage.'
+            ReleaseNotes = '0.1.0: anonymous pipes, FIFOs, System V and POSIX message queues, shared memory and rings, semaphores and file locks, Unix/TCP/UDP sockets and signals as cmdlets; Get-IpcObject / Remove-IpcObject; -RemoveOnExit; help from docs/; a side-by-side benchmark against C and Python.'
         }
     }
 }
