@@ -80,6 +80,35 @@ Describe 'Get-IpcObject' {
         }
     }
 
+    It 'lists the FIFOs and socket files this session made, not those of other processes, and removes them' {
+        $fifo = Join-TestPath 'listed.fifo'
+        $other = Join-TestPath 'other.fifo'
+        $socket = Join-TestPath 'listed.sock'
+        $null = New-IpcFifo $fifo
+        $server = New-IpcSocketServer -Path $socket -Mode 0660
+        $null = Invoke-Tool 'mkfifo' @($other)
+        try {
+            $found = @(Get-IpcObject -Kind Fifo, Socket | Where-Object { $_.Path -in $fifo, $socket, $other })
+            $found | Should -HaveCount 2
+            $f = $found | Where-Object Kind -EQ 'Fifo'
+            $f.Path | Should -Be $fifo
+            $f.Mode | Should -Be '0600'
+            ($found | Where-Object Kind -EQ 'Socket').Mode | Should -Be '0660'
+            $found | Remove-IpcObject -WhatIf
+            [System.IO.File]::Exists($fifo) | Should -BeTrue
+            $found | Remove-IpcObject
+            [System.IO.File]::Exists($fifo) | Should -BeFalse
+            [System.IO.File]::Exists($socket) | Should -BeFalse
+            [System.IO.File]::Exists($other) | Should -BeTrue -Because 'a FIFO another process made is not listed, so not removed'
+            @(Get-IpcObject -Kind Fifo, Socket | Where-Object { $_.Path -in $fifo, $socket }) | Should -HaveCount 0
+        }
+        finally {
+            $server | Stop-IpcSocketServer
+            [System.IO.File]::Delete($other)
+            [System.IO.File]::Delete($fifo)
+        }
+    }
+
     It 'pipes what it lists into the Connect- cmdlets' {
         $q = New-IpcMessageQueue -Private
         $segment = New-SharedMemory 4096 -Private

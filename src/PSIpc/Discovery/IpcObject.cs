@@ -13,12 +13,18 @@ public enum IpcObjectKind
     SharedMemory,
     Semaphore,
     FileLock,
+
+    /// <summary>A FIFO this process made (New-IpcFifo), while it exists.</summary>
+    Fifo,
+
+    /// <summary>A Unix socket file this process made (New-IpcSocketServer -Path), while it exists.</summary>
+    Socket,
 }
 
 /// <summary>
 /// An IPC object that exists on the machine, whoever made it, as Get-IpcObject lists it (like ipcs -a): System V
 /// queues, segments and semaphore sets from /proc/sysvipc, POSIX queues from /dev/mqueue, POSIX shared memory and
-/// semaphores from /dev/shm.
+/// semaphores from /dev/shm, and the FIFOs and socket files this process made.
 /// </summary>
 public sealed class IpcObject
 {
@@ -142,6 +148,11 @@ public sealed class IpcObject
             yield return o;
         }
 
+        foreach (IpcObject o in MadeFiles())
+        {
+            yield return o;
+        }
+
         foreach (IpcObject o in Locks())
         {
             yield return o;
@@ -261,6 +272,15 @@ public sealed class IpcObject
             case (IpcObjectKind.SharedMemory, _):
                 SharedMemoryNative.ShmUnlink(Name!);
                 break;
+            case (IpcObjectKind.Fifo or IpcObjectKind.Socket, _):
+                // Only what the path still is: a FIFO or socket, never a file that replaced it.
+                if (!Fd.TryLStat(Path!, out FileStatus st) || (Kind == IpcObjectKind.Fifo ? !st.IsFifo : !st.IsSocket))
+                {
+                    throw new NativeException("unlink", Errno.ENOENT, $"'{Path}' is no longer a {(Kind == IpcObjectKind.Fifo ? "FIFO" : "socket")}.");
+                }
+
+                Fd.Unlink(Path!);
+                break;
             default:
                 Semaphores.Unlink(Name!);
                 break;
@@ -305,6 +325,24 @@ public sealed class IpcObject
             yield return new IpcObject(k, false)
             {
                 Name = name, Path = path, Mode = FileModes.ToOctal(st.Permissions), OwnerId = st.Uid, Owner = UserNames.Lookup(st.Uid), Size = size, Count = count,
+                Changed = new DateTimeOffset(File.GetLastWriteTimeUtc(path)),
+            };
+        }
+    }
+
+    /// <summary>The FIFOs and socket files this process made that still exist as such.</summary>
+    private static IEnumerable<IpcObject> MadeFiles()
+    {
+        foreach (string path in CreatedFiles.Paths)
+        {
+            if (!Fd.TryLStat(path, out FileStatus st) || !(st.IsFifo || st.IsSocket))
+            {
+                continue;
+            }
+
+            yield return new IpcObject(st.IsFifo ? IpcObjectKind.Fifo : IpcObjectKind.Socket, false)
+            {
+                Name = path, Path = path, Mode = FileModes.ToOctal(st.Permissions), OwnerId = st.Uid, Owner = UserNames.Lookup(st.Uid),
                 Changed = new DateTimeOffset(File.GetLastWriteTimeUtc(path)),
             };
         }

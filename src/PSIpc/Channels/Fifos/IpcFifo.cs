@@ -39,6 +39,7 @@ public sealed class IpcFifo
             // mkfifo's mode is masked by the umask; set it exactly. Opening a FIFO for reading without O_NONBLOCK would wait for a writer.
             using SafeFd fd = Fd.Open(path, Fd.O_RDONLY | Fd.O_NONBLOCK);
             Fd.FChmod(fd, mode);
+            CreatedFiles.Add(path);
             return new IpcFifo(path, Fd.FStat(fd));
         }
         catch

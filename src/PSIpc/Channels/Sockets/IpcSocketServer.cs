@@ -101,6 +101,7 @@ public sealed class IpcSocketServer : IpcChannel
             {
                 System.IO.File.SetUnixFileMode(path, (System.IO.UnixFileMode)mode);
                 Sockets.Listen(fd, backlog);
+                CreatedFiles.Add(path);
             }
             catch
             {
