@@ -107,6 +107,21 @@ Describe 'the docs/ pages and the compiled cmdlets' {
             $Type.Name
         }
 
+        function Get-DocDefault {
+            # A parameter's default as the pages write it: the value a new cmdlet object holds, or None when that is
+            # empty (null, 0, false, an empty string or array) or the parameter is mandatory everywhere.
+            param($Command, $Parameter)
+            if (@($Parameter.ParameterSets.Values | Where-Object { -not $_.IsMandatory }).Count -eq 0) { return 'None' }
+            $property = $Command.ImplementingType.GetProperty($Parameter.Name)
+            if (-not $property -or $property.DeclaringType -ne $Command.ImplementingType) { return 'None' }
+            $v = $property.GetValue([Activator]::CreateInstance($Command.ImplementingType))
+            if ($null -eq $v) { return 'None' }
+            if ($v -is [System.Management.Automation.SwitchParameter]) { if ($v.IsPresent) { return 'True' } else { return 'None' } }
+            if ($v -is [array]) { if ($v.Count -eq 0) { return 'None' } else { return (@($v | ForEach-Object { "$_" }) -join ', ') } }
+            if ("$v" -eq '' -or (($v -is [int] -or $v -is [long]) -and $v -eq 0) -or ($v -is [bool] -and -not $v)) { return 'None' }
+            "$v"
+        }
+
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
         $docsDir = [System.IO.Path]::Combine($RepoRoot, 'docs')
     }
@@ -138,6 +153,9 @@ Describe 'the docs/ pages and the compiled cmdlets' {
             $byName = @($attrs | Where-Object ValueFromPipelineByPropertyName).Count -gt 0
             $pipeline = if ($byValue -and $byName) { 'True (ByPropertyName, ByValue)' } elseif ($byValue) { 'True (ByValue)' } elseif ($byName) { 'True (ByPropertyName)' } else { 'False' }
             $doc['Accept pipeline input'] | Should -Be $pipeline -Because "-$($p.Name)'s pipeline input"
+            if ($p.Name -notin 'WhatIf', 'Confirm') {
+                $doc['Default value'] | Should -Be (Get-DocDefault $command $p) -Because "-$($p.Name)'s default"
+            }
         }
     }
 
