@@ -30,7 +30,7 @@ internal sealed class ExitRemoval : IDisposable
 
     /// <summary>Registers a removal to run when the current session ends.</summary>
     /// <param name="path">Where the object shows in the file system, to check it is still the same one; null when it has no path.</param>
-    /// <param name="remove">What removes the object (IPC_RMID, shm_unlink, sem_unlink, unlink).</param>
+    /// <param name="remove">What removes the object: its own Remove (IPC_RMID, mq_unlink, shm_unlink, sem_unlink), or unlink for a FIFO.</param>
     public static void Schedule(string? path, Action remove) => ChannelRegistry.TrackResource(new ExitRemoval(remove, path));
 
     public void Dispose()

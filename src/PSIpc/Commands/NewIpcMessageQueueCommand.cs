@@ -74,9 +74,7 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
                 : SysVMessageQueue.Create(ParameterSetName == "Key" ? Key : null, Mode.Value, Force, MaxBytes);
             if (RemoveOnExit)
             {
-                ExitRemoval.Schedule(
-                    queue is PosixMessageQueue ? queue.Path : null,
-                    queue is SysVMessageQueue sysv ? () => Native.SysVMessageQueues.Remove(sysv.Id) : () => PosixMessageQueue.Unlink(queue.Name!));
+                ExitRemoval.Schedule(queue is PosixMessageQueue ? queue.Path : null, queue.Remove);
             }
 
             WriteObject(queue);

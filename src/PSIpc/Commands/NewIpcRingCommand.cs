@@ -44,8 +44,7 @@ public sealed class NewIpcRingCommand : IpcCmdlet
             IpcRing ring = IpcRing.Create(Name, Capacity, MessageSize, Mode.Value);
             if (RemoveOnExit)
             {
-                string name = ring.Name!;
-                ExitRemoval.Schedule("/dev/shm" + name, () => IpcSharedMemory.Unlink(name));
+                ExitRemoval.Schedule("/dev/shm" + ring.Name, ring.Remove);
             }
 
             WriteObject(ring);

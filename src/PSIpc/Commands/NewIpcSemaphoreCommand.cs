@@ -44,8 +44,7 @@ public sealed class NewIpcSemaphoreCommand : IpcCmdlet
             IpcSemaphore semaphore = IpcSemaphore.Create(Name, (uint)InitialCount, Mode.Value, Force);
             if (RemoveOnExit)
             {
-                string name = semaphore.Name;
-                ExitRemoval.Schedule(semaphore.Path, () => IpcSemaphore.Unlink(name));
+                ExitRemoval.Schedule(semaphore.Path, semaphore.Remove);
             }
 
             WriteObject(semaphore);

@@ -79,14 +79,7 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
             };
             if (RemoveOnExit)
             {
-                int? id = region.Id;
-                string? name = region.Name, file = region.Path;
-                ExitRemoval.Schedule(region.Kind == IpcSharedMemoryKind.SystemV ? null : file, region.Kind switch
-                {
-                    IpcSharedMemoryKind.SystemV => () => Native.SharedMemoryNative.ShmRemove(id!.Value),
-                    IpcSharedMemoryKind.Posix => () => IpcSharedMemory.Unlink(name!),
-                    _ => () => Native.Fd.Unlink(file!),
-                });
+                ExitRemoval.Schedule(region.Kind == IpcSharedMemoryKind.SystemV ? null : region.Path, region.Remove);
             }
 
             WriteObject(region);
