@@ -7,10 +7,11 @@ Tasks:
   Build    dotnet build of src/PSIpc into bin/ (the folder PSIpc.psd1 loads), with the manifest's ModuleVersion.
   Help     en-US/PSIpc.dll-Help.xml and about_PSIpc.help.txt from docs/: PlatyPS's New-ExternalHelp when PlatyPS is
            installed, else the project's Markdig-based src/PSIpc.HelpGen (which dotnet build also runs).
-  Test     the Pester suite: Invoke-Pester (Pester 5.5+) when installed, else the bundled PesterCompat runner.
+  Test     the Pester suite under Pester 5.9.1 (from NuGet), run by tools/PesterTest.ps1 in a fresh pwsh; NUnit XML
+           results in out/test-results/. dotnet test runs the same script, file by file, with the C# unit tests.
   Package  a publishable module folder under out/PSIpc/<version>: manifest, formats, assembly, deps.json,
            runtimes/ and en-US/. Builds first unless -NoBuild.
-Uses only .NET calls and core cmdlets, so it also runs in PSIpc.Host on machines without pwsh.
+Without pwsh installed, run it with the pinned one: tools/pwsh -File build.ps1.
 
 .EXAMPLE
 ./build.ps1
@@ -64,19 +65,11 @@ function Invoke-Help {
 }
 
 function Invoke-Test {
-    $files = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($root, 'tests'), '*.Tests.ps1')
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.5.0' }
-    if ($pester) {
-        Import-Module Pester -MinimumVersion 5.5.0
-        $result = Invoke-Pester -Path $files -Output Detailed -PassThru
-        if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) test(s) failed." }
-    }
-    else {
-        'test: Pester 5.5+ is not installed; running the bundled PesterCompat runner'
-        . ([System.IO.Path]::Combine($root, 'tests', 'PesterCompat', 'PesterCompat.ps1'))
-        $summary = Invoke-PesterCompat -Path $files
-        if ($summary.Failed -gt 0) { throw "$($summary.Failed) test(s) failed." }
-    }
+    # The one PesterConfiguration (tools/PesterTest.ps1), in a fresh pwsh: this one's, started again as a process.
+    $pwsh = [System.Environment]::ProcessPath
+    $prefix = if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { @([System.Environment]::GetCommandLineArgs()[0]) } else { @() }
+    & $pwsh @prefix -NoProfile -NonInteractive -File ([System.IO.Path]::Combine($root, 'tools', 'PesterTest.ps1'))
+    if ($LASTEXITCODE -ne 0) { throw "$LASTEXITCODE Pester test(s) failed (results in out/test-results/)." }
 }
 
 function Invoke-Package {

@@ -1,7 +1,7 @@
 # PSIpc demo: two processes talking through anonymous pipes.
-#   dotnet build && dotnet run --project src/PSIpc.Host --no-build -- -NoProfile -File examples/Demo.ps1
-# or, with pwsh:  ./build.ps1; pwsh -NoProfile -File examples/Demo.ps1
-# The parent starts a child PowerShell (the same executable that runs this script), sends it work on one pipe,
+#   dotnet build && tools/pwsh -NoProfile -File examples/Demo.ps1      (tools/pwsh: the real pwsh the repo pins)
+# or, in any pwsh 7.4+:  ./build.ps1 -Task Build; ./examples/Demo.ps1
+# The parent starts a child pwsh (the same executable that runs this script), sends it work on one pipe,
 # and reads the child's answers on a second pipe: a pipe carries one way, so two make a conversation.
 
 $ErrorActionPreference = 'Stop'

@@ -1,10 +1,10 @@
 # The seeds' pipe example in PowerShell: the parent writes, the child reads and prints, the parent waits.
-#   dotnet run --project src/PSIpc.Host --no-build -- -NoProfile -File examples/SeedPipe.ps1
+#   dotnet build && tools/pwsh -NoProfile -File examples/SeedPipe.ps1
 $manifest = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', 'PSIpc.psd1'))
 Import-Module $manifest
 
 $pipe = New-IpcPipe -Direction Write                  # this process writes; the child gets the read end
-$exe = [System.Environment]::ProcessPath              # pwsh, or PSIpc.Host
+$exe = [System.Environment]::ProcessPath              # pwsh (or dotnet, running pwsh.dll)
 $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
 if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $psi.ArgumentList.Add([System.Environment]::GetCommandLineArgs()[0]) }
 $psi.ArgumentList.Add('-NoProfile')

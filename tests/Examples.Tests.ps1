@@ -3,9 +3,7 @@ BeforeAll {
     . $PSScriptRoot/common.ps1
     function Invoke-Example {
         param([string]$Name)
-        $peerHost = Get-PeerHost
-        $path = [System.IO.Path]::Combine($RepoRoot, 'examples', $Name)
-        Wait-TestPeer (Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $path))) -TimeoutSeconds 60
+        Wait-TestPeer (Start-PwshProcess -ArgumentList '-File', (Join-Path $RepoRoot "examples/$Name")) -TimeoutSeconds 60
     }
 }
 

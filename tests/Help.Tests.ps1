@@ -1,19 +1,20 @@
 # Help: the docs/ pages (PlatyPS markdown) agree with the compiled cmdlets, Get-Help shows what they say, and every
 # example in them runs, so the documentation cannot rot.
-# Discovery: the pages and their examples (top-level code runs at discovery, in Pester 5 as in PesterCompat).
-$docsDir = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', 'docs'))
-$fence = [string]::new([char]96, 3)
-$examples = [System.Collections.Generic.List[hashtable]]::new()
-$pages = [System.Collections.Generic.List[hashtable]]::new()
-foreach ($file in [System.IO.Directory]::GetFiles($docsDir, '*-*.md')) {
-    $name = [System.IO.Path]::GetFileNameWithoutExtension($file)
-    $pages.Add(@{ Name = $name; File = $file })
-    $text = [System.IO.File]::ReadAllText($file)
-    $section = $text.Substring($text.IndexOf('## EXAMPLES'))
-    $section = $section.Substring(0, $section.IndexOf('## PARAMETERS'))
-    $found = [regex]::Matches($section, "### (Example \d+: [^\n]+)\n+${fence}powershell\n(.*?)\n$fence", 'Singleline')
-    foreach ($m in $found) { $examples.Add(@{ Name = $name; Title = $m.Groups[1].Value; Code = $m.Groups[2].Value }) }
+BeforeDiscovery {
+    # The pages and their examples, one test case each.
+    $fence = [string]::new([char]96, 3)
+    $examples = [System.Collections.Generic.List[hashtable]]::new()
+    $pages = [System.Collections.Generic.List[hashtable]]::new()
+    foreach ($file in Get-ChildItem -Path (Join-Path $PSScriptRoot '../docs') -Filter '*-*.md') {
+        $pages.Add(@{ Name = $file.BaseName; File = $file.FullName })
+        $text = Get-Content -LiteralPath $file.FullName -Raw
+        $section = $text.Substring($text.IndexOf('## EXAMPLES'))
+        $section = $section.Substring(0, $section.IndexOf('## PARAMETERS'))
+        $found = [regex]::Matches($section, "### (Example \d+: [^\n]+)\n+${fence}powershell\n(.*?)\n$fence", 'Singleline')
+        foreach ($m in $found) { $examples.Add(@{ Name = $file.BaseName; Title = $m.Groups[1].Value; Code = $m.Groups[2].Value }) }
+    }
 }
+
 BeforeAll {
     . $PSScriptRoot/common.ps1
 
@@ -21,7 +22,7 @@ BeforeAll {
         # What an example could leave behind: POSIX objects by path, System V objects by kind and id.
         $names = [System.Collections.Generic.List[string]]::new()
         foreach ($dir in '/dev/shm', '/dev/mqueue') {
-            if ([System.IO.Directory]::Exists($dir)) { $names.AddRange([System.IO.Directory]::GetFileSystemEntries($dir)) }
+            Get-ChildItem -LiteralPath $dir -Force -ErrorAction Ignore | ForEach-Object { $names.Add($_.FullName) }
         }
         foreach ($id in Get-SysVQueueIds) { $names.Add("msq:$id") }
         foreach ($id in Get-SysVSegmentIds) { $names.Add("shm:$id") }
@@ -64,7 +65,7 @@ BeforeAll {
         $deadline = [datetime]::UtcNow.AddSeconds(5)
         do {
             $left = @((Get-KernelObjectNames) | Where-Object { -not $before.Contains($_) })
-            if ($left.Count -gt 0) { [System.Threading.Thread]::Sleep(20) }
+            if ($left.Count -gt 0) { Start-Sleep -Milliseconds 20 }
         } while ($left.Count -gt 0 -and [datetime]::UtcNow -lt $deadline)
         if ($left.Count -gt 0) { $errors += "The example left behind: $($left -join ', ')" }
         [pscustomobject]@{ Output = $output; Errors = $errors }
@@ -129,21 +130,21 @@ Describe 'the docs/ pages and the compiled cmdlets' {
     It 'documents every exported cmdlet, and no cmdlet that does not exist' {
         $cmdlets = @((Get-Command -Module PSIpc).Name)
         $pages = @([System.IO.Directory]::GetFiles($docsDir, '*-*.md') | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_) })
-        Get-SortedText $pages | Should -Be (Get-SortedText $cmdlets)
+        @($pages | Sort-Object) | Should -Be @($cmdlets | Sort-Object)
     }
 
     It '<Name>: every parameter documented with its type, sets, position, pipeline input and a description' -ForEach $pages {
         $command = Get-Command $Name
         $documented = Get-PageParameters $File
         $actual = @($command.Parameters.Values | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' })
-        Get-SortedText @($documented.Keys) | Should -Be (Get-SortedText @($actual.Name)) -Because 'the page lists exactly the parameters the cmdlet has'
+        @($documented.Keys | Sort-Object) | Should -Be @($actual.Name | Sort-Object) -Because 'the page lists exactly the parameters the cmdlet has'
         foreach ($p in $actual) {
             $doc = $documented[$p.Name]
             $doc.Description | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a description"
             $doc.Type | Should -Be (Get-DocTypeName $p.ParameterType) -Because "-$($p.Name)'s type"
             $setNames = @($p.ParameterSets.Keys)
-            $sets = if ($setNames -contains '__AllParameterSets') { '(All)' } else { (Get-SortedText $setNames) -join ', ' }
-            $docSets = if ($doc['Parameter Sets'] -eq '(All)') { '(All)' } else { (Get-SortedText @($doc['Parameter Sets'].Split(',').Trim())) -join ', ' }
+            $sets = if ($setNames -contains '__AllParameterSets') { '(All)' } else { ($setNames | Sort-Object) -join ', ' }
+            $docSets = if ($doc['Parameter Sets'] -eq '(All)') { '(All)' } else { ($doc['Parameter Sets'].Split(',').Trim() | Sort-Object) -join ', ' }
             $docSets | Should -Be $sets -Because "-$($p.Name)'s parameter sets"
             $attrs = @($p.ParameterSets.Values)
             $doc.Required | Should -Be ([string](@($attrs | Where-Object IsMandatory).Count -gt 0)) -Because "-$($p.Name) required or not"

@@ -9,12 +9,12 @@ AfterAll {
 
 Describe 'New-IpcFifo' {
     AfterEach {
-        foreach ($f in [System.IO.Directory]::GetFileSystemEntries($TestRoot)) { [System.IO.File]::Delete($f) }
+        Get-ChildItem -LiteralPath $TestDrive -Force | Remove-Item -Force
     }
 
     Context 'success' {
         It 'creates a FIFO with mode 0600 by default' {
-            $path = Join-TestPath 'default'
+            $path = Join-Path $TestDrive 'default'
             $fifo = New-IpcFifo -Path $path
             $fifo | Should -BeOfType ([PSIpc.IpcFifo])
             $fifo.Path | Should -Be $path
@@ -29,28 +29,28 @@ Describe 'New-IpcFifo' {
             @{ Mode = 'rw-rw-r--'; Expected = '0664' }
             @{ Mode = '0o700'; Expected = '0700' }
         ) {
-            $path = Join-TestPath 'moded'
+            $path = Join-Path $TestDrive 'moded'
             (New-IpcFifo -Path $path -Mode $Mode).Mode | Should -Be $Expected
             Get-FileMode $path | Should -Be $Expected
         }
 
         It 'takes paths from the pipeline and resolves relative paths' {
-            $names = 'a', 'b', 'c' | ForEach-Object { Join-TestPath $_ }
+            $names = 'a', 'b', 'c' | ForEach-Object { Join-Path $TestDrive $_ }
             $made = $names | New-IpcFifo
             $made | Should -HaveCount 3
-            foreach ($n in $names) { [System.IO.File]::Exists($n) | Should -BeTrue }
+            foreach ($n in $names) { $n | Should -Exist }
         }
 
         It 'does nothing with -WhatIf' {
-            $path = Join-TestPath 'whatif'
+            $path = Join-Path $TestDrive 'whatif'
             New-IpcFifo -Path $path -WhatIf
-            [System.IO.File]::Exists($path) | Should -BeFalse
+            $path | Should -Not -Exist
         }
     }
 
     Context 'bad input' {
         It 'refuses an existing path with ResourceExists' {
-            $path = Join-TestPath 'exists'
+            $path = Join-Path $TestDrive 'exists'
             [System.IO.File]::WriteAllText($path, 'regular file')
             $err = { New-IpcFifo -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'mkfifo,EEXIST,PSIpc.Commands.NewIpcFifoCommand' -PassThru
             $err.CategoryInfo.Category | Should -Be 'ResourceExists'
@@ -60,26 +60,26 @@ Describe 'New-IpcFifo' {
         }
 
         It 'reports a missing directory as ObjectNotFound' {
-            $path = Join-TestPath 'no/such/dir/fifo'
-            $err = { New-IpcFifo -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'mkfifo,ENOENT' -PassThru
+            $path = Join-Path $TestDrive 'no/such/dir/fifo'
+            $err = { New-IpcFifo -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'mkfifo,ENOENT,*' -PassThru
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $err.TargetObject | Should -Be $path
         }
 
         It 'rejects a mode that is not octal with a clear message' -TestCases @(@{ Mode = '0800' }, @{ Mode = 'rwxrwxrwz' }, @{ Mode = 99999 }) {
-            { New-IpcFifo -Path (Join-TestPath 'badmode') -Mode $Mode -ErrorAction Stop } | Should -Throw -ExpectedMessage '*octal digits*'
-            [System.IO.File]::Exists((Join-TestPath 'badmode')) | Should -BeFalse
+            { New-IpcFifo -Path (Join-Path $TestDrive 'badmode') -Mode $Mode -ErrorAction Stop } | Should -Throw -ExpectedMessage '*octal digits*'
+            (Join-Path $TestDrive 'badmode') | Should -Not -Exist
         }
 
         It 'refuses a path on another provider' {
-            $err = { New-IpcFifo -Path 'Env:/PSIPC_FIFO' -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFileSystemPath' -PassThru
+            $err = { New-IpcFifo -Path 'Env:/PSIPC_FIFO' -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFileSystemPath,*' -PassThru
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         }
 
         It 'keeps the session going after a per-item error' {
-            $good = Join-TestPath 'good'
-            [System.IO.File]::WriteAllText((Join-TestPath 'taken'), '')
-            $made = (Join-TestPath 'taken'), $good | New-IpcFifo -ErrorAction SilentlyContinue -ErrorVariable errs
+            $good = Join-Path $TestDrive 'good'
+            [System.IO.File]::WriteAllText((Join-Path $TestDrive 'taken'), '')
+            $made = (Join-Path $TestDrive 'taken'), $good | New-IpcFifo -ErrorAction SilentlyContinue -ErrorVariable errs
             $made.Path | Should -Be $good
             $errs | Should -HaveCount 1
         }
@@ -88,7 +88,7 @@ Describe 'New-IpcFifo' {
 
 Describe 'Open-IpcFifo' {
     BeforeAll {
-        $fifo = (New-IpcFifo -Path (Join-TestPath 'chan')).Path
+        $fifo = (New-IpcFifo -Path (Join-Path $TestDrive 'chan')).Path
     }
     AfterAll {
         Remove-IpcFifo -LiteralPath $fifo
@@ -175,17 +175,17 @@ Describe 'Open-IpcFifo' {
 
     Context 'bad input' {
         It 'reports a missing FIFO as ObjectNotFound with the path as target' {
-            $missing = Join-TestPath 'missing'
+            $missing = Join-Path $TestDrive 'missing'
             $err = { Open-IpcFifo -LiteralPath $missing -Direction Read -ErrorAction Stop } | Should -Throw -ErrorId 'lstat,ENOENT,PSIpc.Commands.OpenIpcFifoCommand' -PassThru
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
             $err.TargetObject | Should -Be $missing
         }
 
         It 'refuses a path that is not a FIFO' {
-            $file = Join-TestPath 'plain.txt'
+            $file = Join-Path $TestDrive 'plain.txt'
             [System.IO.File]::WriteAllText($file, 'x')
             try {
-                $err = { Open-IpcFifo -Path $file -Direction Read -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo' -PassThru
+                $err = { Open-IpcFifo -Path $file -Direction Read -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo,*' -PassThru
                 $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
                 $err.ErrorDetails.Message | Should -Match 'regular file, not a FIFO'
             }
@@ -194,7 +194,7 @@ Describe 'Open-IpcFifo' {
 
         It 'times out opening for Write when no reader comes' {
             $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $err = { Open-IpcFifo -Path $fifo -Direction Write -Timeout 0.3 -ErrorAction Stop } | Should -Throw -ErrorId 'FifoOpenTimeout' -PassThru
+            $err = { Open-IpcFifo -Path $fifo -Direction Write -Timeout 0.3 -ErrorAction Stop } | Should -Throw -ErrorId 'FifoOpenTimeout,*' -PassThru
             $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
             $err.TargetObject | Should -Be $fifo
             $watch.Elapsed.TotalSeconds | Should -BeLessThan 20
@@ -205,7 +205,7 @@ Describe 'Open-IpcFifo' {
             $writer = Open-IpcFifo -Path $fifo -Direction Write -Timeout 5
             try {
                 $reader.Dispose()
-                $err = { Send-IpcMessage $writer 'nobody listens' -ErrorAction Stop } | Should -Throw -ErrorId 'write,EPIPE' -PassThru
+                $err = { Send-IpcMessage $writer 'nobody listens' -ErrorAction Stop } | Should -Throw -ErrorId 'write,EPIPE,*' -PassThru
                 $err.CategoryInfo.Category | Should -Be 'ConnectionError'
                 $err.ErrorDetails.Message | Should -Match 'reader has closed'
             }
@@ -220,7 +220,7 @@ Describe 'Open-IpcFifo' {
             try {
                 $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'exec "$0" whole cut > "$1"', $frames, $fifo)
                 Receive-IpcMessage $reader -Timeout 10 | Should -Be 'whole'
-                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameTruncated' -PassThru
+                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameTruncated,*' -PassThru
                 $err.CategoryInfo.Category | Should -Be 'ProtocolError'
                 $err.Exception.Message | Should -Match '10 of the 100 bytes'
                 (Wait-TestPeer $peer).ExitCode | Should -Be 0
@@ -232,7 +232,7 @@ Describe 'Open-IpcFifo' {
             $reader = Open-IpcFifo -Path $fifo -Direction Read
             try {
                 $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'echo "not a frame" > "$0"', $fifo)
-                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameBadMagic' -PassThru
+                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameBadMagic,*' -PassThru
                 $err.CategoryInfo.Category | Should -Be 'ProtocolError'
                 $err.ErrorDetails.Message | Should -Match 'Framing Line or Raw'
                 $null = Wait-TestPeer $peer
@@ -241,7 +241,8 @@ Describe 'Open-IpcFifo' {
         }
 
         # Root passes every permission check, so the denied open runs as nobody (setpriv, util-linux).
-        It 'reports permission denied for another user as PermissionDenied' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
+        It 'reports permission denied for another user as PermissionDenied' {
+            Assert-CanRunAsNobody
             $result = Invoke-IpcPeerAsNobody "try { Open-IpcFifo -Path '$fifo' -Direction Read -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category; `$_.TargetObject }"
             $lines = $result.Lines
             $lines[0] | Should -Be 'open,EACCES,PSIpc.Commands.OpenIpcFifoCommand'
@@ -253,41 +254,41 @@ Describe 'Open-IpcFifo' {
 
 Describe 'Remove-IpcFifo' {
     It 'removes FIFOs from the pipeline' {
-        $made = 'r1', 'r2' | ForEach-Object { Join-TestPath $_ } | New-IpcFifo
+        $made = 'r1', 'r2' | ForEach-Object { Join-Path $TestDrive $_ } | New-IpcFifo
         $made | Remove-IpcFifo
-        foreach ($m in $made) { [System.IO.File]::Exists($m.Path) | Should -BeFalse }
+        foreach ($m in $made) { $m.Path | Should -Not -Exist }
     }
 
     It 'expands wildcards in -Path' {
-        'w1', 'w2' | ForEach-Object { Join-TestPath "wild-$_" } | New-IpcFifo | Out-Null
-        Remove-IpcFifo -Path (Join-TestPath 'wild-*')
-        [System.IO.Directory]::GetFileSystemEntries($TestRoot, 'wild-*') | Should -HaveCount 0
+        'w1', 'w2' | ForEach-Object { Join-Path $TestDrive "wild-$_" } | New-IpcFifo | Out-Null
+        Remove-IpcFifo -Path (Join-Path $TestDrive 'wild-*')
+        Get-ChildItem -Path (Join-Path $TestDrive 'wild-*') | Should -HaveCount 0
     }
 
     It 'leaves the FIFO with -WhatIf' {
-        $f = New-IpcFifo -Path (Join-TestPath 'kept')
+        $f = New-IpcFifo -Path (Join-Path $TestDrive 'kept')
         Remove-IpcFifo -LiteralPath $f.Path -WhatIf
-        [System.IO.File]::Exists($f.Path) | Should -BeTrue
+        $f.Path | Should -Exist
         Remove-IpcFifo -LiteralPath $f.Path -Confirm:$false
-        [System.IO.File]::Exists($f.Path) | Should -BeFalse
+        $f.Path | Should -Not -Exist
     }
 
     It 'refuses to remove a regular file' {
-        $file = Join-TestPath 'keep.txt'
+        $file = Join-Path $TestDrive 'keep.txt'
         [System.IO.File]::WriteAllText($file, 'data')
-        $err = { Remove-IpcFifo -LiteralPath $file -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo' -PassThru
+        $err = { Remove-IpcFifo -LiteralPath $file -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         [System.IO.File]::ReadAllText($file) | Should -Be 'data'
         [System.IO.File]::Delete($file)
     }
 
     It 'reports a missing path as ObjectNotFound' {
-        $err = { Remove-IpcFifo -LiteralPath (Join-TestPath 'gone') -ErrorAction Stop } | Should -Throw -ErrorId 'lstat,ENOENT' -PassThru
+        $err = { Remove-IpcFifo -LiteralPath (Join-Path $TestDrive 'gone') -ErrorAction Stop } | Should -Throw -ErrorId 'lstat,ENOENT,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
     It 'reports a wildcard that matches nothing' {
-        $err = { Remove-IpcFifo -Path (Join-TestPath 'none-*') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound' -PassThru
+        $err = { Remove-IpcFifo -Path (Join-Path $TestDrive 'none-*') -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFound,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }

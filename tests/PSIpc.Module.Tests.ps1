@@ -18,10 +18,10 @@ Describe 'PSIpc module' {
                 Where-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false).Count -gt 0 } |
                 ForEach-Object { $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]; "$($a.VerbName)-$($a.NounName)" }
             $exported = (Get-Command -Module PSIpc).Name
-            $expected = Get-SortedText $compiled
+            $expected = @($compiled | Sort-Object)
             $expected.Count | Should -BeGreaterOrEqual 8
-            Get-SortedText $exported | Should -Be $expected
-            Get-SortedText $manifest.ExportedCmdlets.Keys | Should -Be $expected
+            @($exported | Sort-Object) | Should -Be $expected
+            @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be $expected
         }
 
         It 'uses only approved verbs' {
@@ -53,9 +53,10 @@ Describe 'PSIpc module' {
             $libc.Location | Should -Match ([regex]::Escape([System.IO.Path]::Combine($RepoRoot, 'bin', 'runtimes')) + '/linux-[a-z0-9]+/lib/')
         }
 
-        It 'runs in a host that does not ship Tmds.LibC itself' {
-            $hostDir = [System.IO.Path]::GetDirectoryName([System.Environment]::ProcessPath)
-            [System.IO.File]::Exists([System.IO.Path]::Combine($hostDir, 'Tmds.LibC.dll')) | Should -BeFalse
+        It 'runs in a pwsh that does not ship Tmds.LibC itself' {
+            $pwshDir = Split-Path -Parent (Get-PwshCommand).Prefix[0]
+            Join-Path $pwshDir 'pwsh.dll' | Should -Exist
+            Join-Path $pwshDir 'Tmds.LibC.dll' | Should -Not -Exist
         }
 
         It 'works in a fresh process that imports it by path' {
@@ -68,18 +69,17 @@ Describe 'PSIpc module' {
 
     Context 'packaging' {
         It 'build.ps1 -Task Package lays out a module folder that imports on its own' {
-            $out = Join-TestPath 'package'
-            $peerHost = Get-PeerHost
-            $build = Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-File', [System.IO.Path]::Combine($RepoRoot, 'build.ps1'), '-Task', 'Package', '-NoBuild', '-OutputPath', $out))
+            $out = Join-Path $TestDrive 'package'
+            $build = Start-PwshProcess -ArgumentList '-File', (Join-Path $RepoRoot 'build.ps1'), '-Task', 'Package', '-NoBuild', '-OutputPath', $out
             $built = Wait-TestPeer $build -TimeoutSeconds 120
             $built.ExitCode | Should -Be 0
             $version = (Test-ModuleManifest -Path $ModuleManifest).Version
-            $folder = [System.IO.Path]::Combine($out, 'PSIpc', "$version")
+            $folder = Join-Path $out "PSIpc/$version"
             foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'en-US/PSIpc.dll-Help.xml', 'en-US/about_PSIpc.help.txt', 'bin/PSIpc.dll', 'bin/PSIpc.deps.json', 'bin/runtimes/linux-x64/lib/netstandard2.0/Tmds.LibC.dll', 'bin/runtimes/linux-arm64/lib/netstandard2.0/Tmds.LibC.dll') {
-                [System.IO.File]::Exists([System.IO.Path]::Combine($folder, $file)) | Should -BeTrue -Because "$file belongs in the package"
+                Join-Path $folder $file | Should -Exist -Because "$file belongs in the package"
             }
-            [System.IO.File]::Exists([System.IO.Path]::Combine($folder, 'bin', 'System.Management.Automation.dll')) | Should -BeFalse
-            $use = Start-TestProcess -FileName $peerHost.FileName -ArgumentList (@($peerHost.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$folder/PSIpc.psd1' -ErrorAction Stop; `$p = New-IpcPipe; Send-IpcMessage `$p 'packaged'; Receive-IpcMessage `$p -Timeout 5; (Get-Module PSIpc).ModuleBase; (Get-Help Send-IpcMessage).Synopsis"))
+            Join-Path $folder 'bin/System.Management.Automation.dll' | Should -Not -Exist
+            $use = Start-PwshProcess -ArgumentList '-Command', "Import-Module '$folder/PSIpc.psd1' -ErrorAction Stop; `$p = New-IpcPipe; Send-IpcMessage `$p 'packaged'; Receive-IpcMessage `$p -Timeout 5; (Get-Module PSIpc).ModuleBase; (Get-Help Send-IpcMessage).Synopsis"
             $used = Wait-TestPeer $use
             $used.StdErr | Should -BeNullOrEmpty
             ($used.StdOut.Trim() -split "`n")[0].Trim() | Should -Be 'packaged'
@@ -122,7 +122,7 @@ $s | Remove-SharedMemory
     Context 'cleanup' {
         It 'closes the channels a runspace opened when the runspace closes' {
             $ps = [powershell]::Create([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
-            $fifo = (New-IpcFifo -Path (Join-TestPath 'cleanup')).Path
+            $fifo = (New-IpcFifo -Path (Join-Path $TestDrive 'cleanup')).Path
             $channels = $ps.AddScript("Import-Module '$ModuleManifest'; New-IpcPipe; Open-IpcFifo -Path '$fifo' -Direction Read").Invoke()
             $channels | Should -HaveCount 2
             foreach ($c in $channels) { $c.IsOpen | Should -BeTrue }
@@ -150,7 +150,7 @@ $s | Remove-SharedMemory
 
         It 'removes what New- cmdlets made with -RemoveOnExit when the session ends, and only that' {
             $name = New-TestName
-            $fifo = Join-TestPath 'exit-fifo'
+            $fifo = Join-Path $TestDrive 'exit-fifo'
             $script = @"
 `$q = New-IpcMessageQueue -Private -RemoveOnExit
 `$m = New-SharedMemory 4096 -Private -RemoveOnExit
@@ -168,7 +168,7 @@ $s | Remove-SharedMemory
                 Get-SysVQueueIds | Should -Not -Contain $queueId
                 Get-SysVSegmentIds | Should -Not -Contain $segmentId
                 foreach ($path in "/dev/shm$name-shm", "/dev/shm$name-ring", "/dev/shm/sem.$($name.Substring(1))-sem", $fifo) {
-                    [System.IO.File]::Exists($path) | Should -BeFalse -Because "$path was made with -RemoveOnExit"
+                    $path | Should -Not -Exist -Because "$path was made with -RemoveOnExit"
                 }
                 Get-SysVQueueIds | Should -Contain $keptId -Because 'a queue made without -RemoveOnExit outlives the session'
             }
@@ -187,7 +187,7 @@ $s | Remove-SharedMemory
                 Remove-SharedMemory -Name $name
                 $replacement = New-SharedMemory 4096 -Name $name
                 $ps.Runspace.Dispose()
-                [System.IO.File]::Exists("/dev/shm$name") | Should -BeTrue -Because 'the name now belongs to another object'
+                "/dev/shm$name" | Should -Exist -Because 'the name now belongs to another object'
             }
             finally {
                 $ps.Dispose()

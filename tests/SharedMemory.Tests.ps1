@@ -17,7 +17,7 @@ Describe 'New-SharedMemory' {
     It 'creates a <Kind> region, owner-only, that reads back what is written' -TestCases @(
         @{ Kind = 'SystemV'; Make = { New-SharedMemory 64KB -Private } }
         @{ Kind = 'Posix'; Make = { New-SharedMemory 64KB -Name (New-TestName) } }
-        @{ Kind = 'File'; Make = { New-SharedMemory 64KB -Path (Join-TestPath 'mapped.bin') } }
+        @{ Kind = 'File'; Make = { New-SharedMemory 64KB -Path (Join-Path $TestDrive 'mapped.bin') } }
     ) {
         $m = & $Make
         try {
@@ -28,7 +28,8 @@ Describe 'New-SharedMemory' {
             $m.Owner | Should -Be ([System.Environment]::UserName)
             Write-SharedMemory $m 'hello'
             Read-SharedMemory $m | Should -BeExactly 'hello'
-            Read-SharedMemory $m -AsBytes -Length 6 | Should -Be @(104, 101, 108, 108, 111, 0)
+            $bytes = Read-SharedMemory $m -AsBytes -Length 6
+            $bytes | Should -Be @(104, 101, 108, 108, 111, 0)
             Write-SharedMemory $m ([pscustomobject]@{ Name = 'x'; List = 1, 2 }) -Offset 1000
             $o = Read-SharedMemory $m -Offset 1000
             $o.Name | Should -Be 'x'
@@ -36,7 +37,8 @@ Describe 'New-SharedMemory' {
             Write-SharedMemory $m @{ n = 5 } -Offset 2000 -Encoding Json
             (Read-SharedMemory $m -Offset 2000 -Encoding Json).n | Should -Be 5
             Write-SharedMemory $m ([byte[]](9, 8, 7)) -Offset 65533
-            Read-SharedMemory $m -Offset 65533 -AsBytes | Should -Be @(9, 8, 7)
+            $bytes = Read-SharedMemory $m -Offset 65533 -AsBytes
+            $bytes | Should -Be @(9, 8, 7)
         }
         finally { $m | Remove-SharedMemory }
     }
@@ -45,7 +47,7 @@ Describe 'New-SharedMemory' {
         $regions = @(
             New-SharedMemory 4KB -Private -Mode 0640
             New-SharedMemory 4KB -Name (New-TestName) -Mode 0640
-            New-SharedMemory 4KB -Path (Join-TestPath 'moded.bin') -Mode 0640
+            New-SharedMemory 4KB -Path (Join-Path $TestDrive 'moded.bin') -Mode 0640
         )
         try { $regions.Mode | Should -Be @('0640', '0640', '0640') } finally { $regions | Remove-SharedMemory }
     }
@@ -54,7 +56,7 @@ Describe 'New-SharedMemory' {
         $name = New-TestName
         $m = New-SharedMemory 4KB -Name $name
         try {
-            $err = { New-SharedMemory 4KB -Name $name } | Should -Throw -ErrorId 'shm_open,EEXIST' -PassThru
+            $err = { New-SharedMemory 4KB -Name $name } | Should -Throw -ErrorId 'shm_open,EEXIST,*' -PassThru
             $err.CategoryInfo.Category | Should -Be 'ResourceExists'
             $err.TargetObject | Should -Be $name
             Write-SharedMemory $m 'shared'
@@ -67,7 +69,7 @@ Describe 'New-SharedMemory' {
         $key = [System.Random]::new().Next(0x10000, 0x7ffffff)
         $k = New-SharedMemory 4KB -Key $key
         try {
-            { New-SharedMemory 4KB -Key $key } | Should -Throw -ErrorId 'shmget,EEXIST'
+            { New-SharedMemory 4KB -Key $key } | Should -Throw -ErrorId 'shmget,EEXIST,*'
             $forced = New-SharedMemory 4KB -Key $key -Force
             $forced.Id | Should -Be $k.Id
             $forced | Disconnect-SharedMemory
@@ -76,7 +78,7 @@ Describe 'New-SharedMemory' {
     }
 
     It 'rejects a size of <Size>' -TestCases @(@{ Size = 0 }, @{ Size = -1 }) {
-        $err = { New-SharedMemory $Size -Private } | Should -Throw -ErrorId 'InvalidSize' -PassThru
+        $err = { New-SharedMemory $Size -Private } | Should -Throw -ErrorId 'InvalidSize,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
@@ -84,13 +86,13 @@ Describe 'New-SharedMemory' {
         @{ Kind = 'System V'; Call = { New-SharedMemory ([long]1 -shl 62) -Private }; Pattern = 'shmmax.*shmall' }
         @{ Kind = 'POSIX'; Call = { New-SharedMemory ([long]1 -shl 62) -Name (New-TestName) }; Pattern = '/dev/shm' }
     ) {
-        $err = $Call | Should -Throw -ErrorId 'InvalidSize' -PassThru
+        $err = $Call | Should -Throw -ErrorId 'InvalidSize,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.ErrorDetails.Message | Should -Match $Pattern
     }
 
     It 'rejects invalid POSIX names: <Name>' -TestCases @(@{ Name = 'noslash' }, @{ Name = '/a/b' }, @{ Name = '/' }) {
-        $err = { New-SharedMemory 4KB -Name $Name } | Should -Throw -ErrorId 'InvalidName' -PassThru
+        $err = { New-SharedMemory 4KB -Name $Name } | Should -Throw -ErrorId 'InvalidName,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
@@ -100,7 +102,7 @@ Describe 'Connect-SharedMemory' {
         $key = [System.Random]::new().Next(0x10000, 0x7ffffff)
         $s = New-SharedMemory 4KB -Key ('0x' + $key.ToString('x8'))
         $p = New-SharedMemory 4KB -Name (New-TestName)
-        $f = New-SharedMemory 4KB -Path (Join-TestPath 'connect.bin')
+        $f = New-SharedMemory 4KB -Path (Join-Path $TestDrive 'connect.bin')
         try {
             Write-SharedMemory $s 'by key'
             Write-SharedMemory $p 'by name'
@@ -125,7 +127,7 @@ Describe 'Connect-SharedMemory' {
         try {
             $ro = Connect-SharedMemory -Name $m.Name -ReadOnly
             $ro.IsReadOnly | Should -BeTrue
-            $err = { Write-SharedMemory $ro 'no' -ErrorAction Stop } | Should -Throw -ErrorId 'ReadOnlyRegion' -PassThru
+            $err = { Write-SharedMemory $ro 'no' -ErrorAction Stop } | Should -Throw -ErrorId 'ReadOnlyRegion,*' -PassThru
             $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
             $ro | Disconnect-SharedMemory
             $ro.IsOpen | Should -BeFalse
@@ -134,14 +136,15 @@ Describe 'Connect-SharedMemory' {
     }
 
     It 'reports a region that does not exist as ObjectNotFound' -TestCases @(
-        @{ Call = { Connect-SharedMemory -Name '/psipc-test-missing' -ErrorAction Stop }; Id = 'shm_open,ENOENT' }
-        @{ Call = { Connect-SharedMemory -Key 0x7eadbeef -ErrorAction Stop }; Id = 'shmget,ENOENT' }
+        @{ Call = { Connect-SharedMemory -Name '/psipc-test-missing' -ErrorAction Stop }; Id = 'shm_open,ENOENT,PSIpc.Commands.ConnectSharedMemoryCommand' }
+        @{ Call = { Connect-SharedMemory -Key 0x7eadbeef -ErrorAction Stop }; Id = 'shmget,ENOENT,PSIpc.Commands.ConnectSharedMemoryCommand' }
     ) {
         $err = $Call | Should -Throw -ErrorId $Id -PassThru
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'reports permission denied for another user' -Skip:(-not [System.IO.File]::Exists('/usr/bin/setpriv') -or [System.Environment]::UserName -ne 'root') {
+    It 'reports permission denied for another user' {
+        Assert-CanRunAsNobody
         $m = New-SharedMemory 4KB -Name (New-TestName)
         try {
             $result = Invoke-IpcPeerAsNobody "try { Connect-SharedMemory -Name '$($m.Name)' -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category }"
@@ -163,7 +166,7 @@ Describe 'Read-SharedMemory and Write-SharedMemory bounds' {
         @{ What = 'a write past the end'; Call = { Write-SharedMemory $m ('x' * 100) -ErrorAction Stop } }
         @{ What = 'an object past the end'; Call = { Write-SharedMemory $m ([pscustomobject]@{ a = 'y' * 200 }) -ErrorAction Stop } }
     ) {
-        $err = $Call | Should -Throw -ErrorId 'OutOfBounds' -PassThru
+        $err = $Call | Should -Throw -ErrorId 'OutOfBounds,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.TargetObject | Should -Be $m
         $err.ErrorDetails.Message | Should -Match '100 bytes'
@@ -185,10 +188,10 @@ Describe 'Remove-SharedMemory' {
         $m = New-SharedMemory 4KB -Name (New-TestName)
         $m.Dispose()
         Remove-SharedMemory -Name $m.Name -WhatIf
-        [System.IO.File]::Exists($m.Path) | Should -BeTrue
+        $m.Path | Should -Exist
         Remove-SharedMemory -Name $m.Name
-        [System.IO.File]::Exists($m.Path) | Should -BeFalse
-        $err = { Remove-SharedMemory -Name $m.Name -ErrorAction Stop } | Should -Throw -ErrorId 'shm_unlink,ENOENT' -PassThru
+        $m.Path | Should -Not -Exist
+        $err = { Remove-SharedMemory -Name $m.Name -ErrorAction Stop } | Should -Throw -ErrorId 'shm_unlink,ENOENT,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
@@ -217,6 +220,7 @@ Describe 'shared memory peers' {
     }
 
     It 'shares bytes with Python''s multiprocessing.shared_memory (names without the slash)' {
+        Test-PeerTool -Name python3 -Package python3
         $m = New-SharedMemory 1KB -Name (New-TestName)
         try {
             Write-SharedMemory $m ([byte[]](1, 2, 3)) -Encoding Bytes
@@ -224,7 +228,8 @@ Describe 'shared memory peers' {
             $result = Wait-TestPeer (Start-TestProcess -FileName 'python3' -ArgumentList @('-c', $py, $m.Name.Substring(1)))
             $result.StdErr | Should -BeNullOrEmpty
             $result.StdOut.Trim() | Should -Be '[1, 2, 3]'
-            Read-SharedMemory $m -Offset 10 -Length 3 -AsBytes | Should -Be @(7, 8, 9)
+            $bytes = Read-SharedMemory $m -Offset 10 -Length 3 -AsBytes
+            $bytes | Should -Be @(7, 8, 9)
         }
         finally { $m | Remove-SharedMemory }
     }

@@ -59,9 +59,9 @@ internal static class Orchestrator
         string cExe = Path.Combine(outDir, "ipc_bench");
         string python = "/usr/bin/python3";
         string pyScript = Path.Combine(Root, "tests", "bench", "ipc_bench.py");
-        string host = Path.Combine(Root, "src", "PSIpc.Host", "bin", "Release", "net10.0", "PSIpc.Host");
+        string pwsh = PwshDll;
         string cmdletScript = Path.Combine(Root, "tests", "bench", "CmdletBench.ps1");
-        foreach (string needed in new[] { cExe, python, host })
+        foreach (string needed in new[] { cExe, python, pwsh })
         {
             if (!File.Exists(needed))
             {
@@ -112,7 +112,7 @@ internal static class Orchestrator
                     : new[] { ($"rt,16,{cr}", true), ($"oneway,16,{c16};oneway,{large},{cl}", false) };
                 foreach ((string plan, bool pin) in plans)
                 {
-                    var run = Exec(host, new[] { "-NoProfile", "-NonInteractive", "-File", cmdletScript, "-Mechanism", mech, "-Plan", plan }, 300, pin);
+                    var run = Exec("dotnet", new[] { pwsh, "-NoProfile", "-NonInteractive", "-File", cmdletScript, "-Mechanism", mech, "-Plan", plan }, 300, pin);
                     if (run.Code != 0)
                     {
                         Console.Error.WriteLine($"  cmdlets {mech} {plan} failed: {Trim(run.Err)}");
@@ -240,12 +240,15 @@ internal static class Orchestrator
             ("Memory", $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB"),
             ("Kernel", $"{RuntimeInformation.OSDescription} ({File.ReadAllText("/proc/sys/kernel/osrelease").Trim()})"),
             (".NET", RuntimeInformation.FrameworkDescription),
-            ("PowerShell engine", "System.Management.Automation " + typeof(System.Management.Automation.PSObject).Assembly.GetName().Version + " (in PSIpc.Host)"),
+            ("PowerShell", "pwsh " + Version("dotnet", PwshDll, "-NoProfile", "-NonInteractive", "-Command", "$PSVersionTable.PSVersion.ToString()") + " (dotnet pwsh.dll, the tool package .config/dotnet-tools.json pins)"),
             ("PSIpc", typeof(IpcChannel).Assembly.GetName().Version!.ToString()),
             ("C compiler", Version("gcc", "--version") + ", -O2"),
             ("Python", Version("/usr/bin/python3", "--version")),
         };
     }
+
+    /// <summary>The real pwsh, found by tools/pwsh (which tests/bench/run calls) and passed in PSIPC_PWSH_DLL.</summary>
+    private static string PwshDll => Environment.GetEnvironmentVariable("PSIPC_PWSH_DLL") ?? "(PSIPC_PWSH_DLL, the path of pwsh.dll)";
 
     private static string FindRoot()
     {

@@ -3,7 +3,7 @@
 # workloads, in each form (Bytes, Text, CliXml, and Batched: Bytes with Send-IpcMessage -BatchSize on stream channels).
 # Both sides walk the same plan in the same order; each cell runs a tenth of its count untimed first.
 # Prints one line per cell: <form> <rt|oneway> <size> <count> <seconds> <p50 ns> <p99 ns>
-#   PSIpc.Host -NoProfile -File tests/bench/CmdletBench.ps1 -Mechanism pipe -Plan 'rt,16,1000;oneway,16,5000'
+#   tools/pwsh -NoProfile -File tests/bench/CmdletBench.ps1 -Mechanism pipe -Plan 'rt,16,1000;oneway,16,5000'
 param(
     [Parameter(Mandatory)][ValidateSet('pipe', 'fifo', 'sysv', 'posix', 'unix', 'tcp', 'ring', 'signal')][string]$Mechanism,
     [Parameter(Mandatory)][string]$Plan,
