@@ -11,7 +11,7 @@ AfterAll {
     Remove-TestRoot
 }
 
-Describe 'examples' {
+Describe 'examples' -Tag 'Peer', 'Slow' {
     It 'Demo.ps1: a parent and a child PowerShell talk through two pipes' {
         $result = Invoke-Example 'Demo.ps1'
         $result.StdErr | Should -BeNullOrEmpty

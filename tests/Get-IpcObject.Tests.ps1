@@ -104,8 +104,8 @@ Describe 'Get-IpcObject' {
         }
         finally {
             $server | Stop-IpcSocketServer
-            [System.IO.File]::Delete($other)
-            [System.IO.File]::Delete($fifo)
+            Remove-Item -LiteralPath $other -Force
+            Remove-Item -LiteralPath $fifo -Force
         }
     }
 
@@ -181,7 +181,7 @@ Describe 'Get-IpcObject' {
         }
     }
 
-    It 'shows POSIX queues and their messages when /dev/mqueue is mounted' -Skip:(-not [System.IO.Directory]::Exists('/dev/mqueue')) {
+    It 'shows POSIX queues and their messages when /dev/mqueue is mounted' -Skip:(-not (Test-Path -LiteralPath '/dev/mqueue' -PathType Container)) {
         $q = New-IpcMessageQueue -Name (New-TestName)
         try {
             'a', 'b' | Send-IpcMessage $q -Encoding Text

@@ -76,7 +76,7 @@ AfterAll {
     Remove-TestRoot
 }
 
-Describe 'the examples in docs/' {
+Describe 'the examples in docs/' -Tag 'Slow' {
     It '<Name>: <Title>' -ForEach $examples {
         $result = Invoke-DocExample $Code
         $result.Errors | Should -BeNullOrEmpty
@@ -88,7 +88,7 @@ Describe 'the docs/ pages and the compiled cmdlets' {
         function Get-PageParameters {
             # The PARAMETERS section of a page: name -> the yaml metadata block, as a hashtable.
             param([string]$File)
-            $text = [System.IO.File]::ReadAllText($File)
+            $text = (Get-Content -LiteralPath $File -Raw)
             $result = @{}
             foreach ($m in [regex]::Matches($text, '(?ms)^### -(\w+)\n(.*?)```yaml\n(.*?)```')) {
                 $meta = @{ Description = $m.Groups[2].Value.Trim() }
@@ -162,7 +162,7 @@ Describe 'the docs/ pages and the compiled cmdlets' {
 
     It '<Name>: Get-Help -Full shows the page: synopsis, description, every parameter described, two examples or more' -ForEach $pages {
         $help = Get-Help $Name -Full
-        $page = [System.IO.File]::ReadAllText($File)
+        $page = (Get-Content -LiteralPath $File -Raw)
         $synopsis = [regex]::Match($page, '(?ms)^## SYNOPSIS\n(.*?)\n\n').Groups[1].Value.Trim()
         $help.Synopsis | Should -Be $synopsis
         ($help.description | ForEach-Object { $_.Text }) -join ' ' | Should -Not -BeNullOrEmpty

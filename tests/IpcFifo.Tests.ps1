@@ -51,12 +51,12 @@ Describe 'New-IpcFifo' {
     Context 'bad input' {
         It 'refuses an existing path with ResourceExists' {
             $path = Join-Path $TestDrive 'exists'
-            [System.IO.File]::WriteAllText($path, 'regular file')
+            Set-Content -LiteralPath $path -Value 'regular file' -NoNewline
             $err = { New-IpcFifo -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'mkfifo,EEXIST,PSIpc.Commands.NewIpcFifoCommand' -PassThru
             $err.CategoryInfo.Category | Should -Be 'ResourceExists'
             $err.TargetObject | Should -Be $path
             $err.ErrorDetails.Message | Should -Match 'remove the existing object'
-            [System.IO.File]::ReadAllText($path) | Should -Be 'regular file'
+            (Get-Content -LiteralPath $path -Raw) | Should -Be 'regular file'
         }
 
         It 'reports a missing directory as ObjectNotFound' {
@@ -127,7 +127,7 @@ Describe 'Open-IpcFifo' {
         }
     }
 
-    Context 'with a C peer (the seeds programs)' {
+    Context 'with a C peer (the seeds programs)' -Tag 'Peer' {
         It 'reads lines a C writer sends with -Framing Line' {
             $writer = Build-CPeer 'fifo_writer'
             $reader = Open-IpcFifo -Path $fifo -Direction Read -Framing Line
@@ -150,7 +150,7 @@ Describe 'Open-IpcFifo' {
         }
     }
 
-    Context 'with shell peers' {
+    Context 'with shell peers' -Tag 'Peer' {
         It 'reads what echo writes' {
             $reader = Open-IpcFifo -Path $fifo -Direction Read -Framing Line
             try {
@@ -183,13 +183,13 @@ Describe 'Open-IpcFifo' {
 
         It 'refuses a path that is not a FIFO' {
             $file = Join-Path $TestDrive 'plain.txt'
-            [System.IO.File]::WriteAllText($file, 'x')
+            Set-Content -LiteralPath $file -Value 'x' -NoNewline
             try {
                 $err = { Open-IpcFifo -Path $file -Direction Read -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo,*' -PassThru
                 $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
                 $err.ErrorDetails.Message | Should -Match 'regular file, not a FIFO'
             }
-            finally { [System.IO.File]::Delete($file) }
+            finally { Remove-Item -LiteralPath $file -Force }
         }
 
         It 'times out opening for Write when no reader comes' {
@@ -275,11 +275,11 @@ Describe 'Remove-IpcFifo' {
 
     It 'refuses to remove a regular file' {
         $file = Join-Path $TestDrive 'keep.txt'
-        [System.IO.File]::WriteAllText($file, 'data')
+        Set-Content -LiteralPath $file -Value 'data' -NoNewline
         $err = { Remove-IpcFifo -LiteralPath $file -ErrorAction Stop } | Should -Throw -ErrorId 'NotAFifo,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        [System.IO.File]::ReadAllText($file) | Should -Be 'data'
-        [System.IO.File]::Delete($file)
+        (Get-Content -LiteralPath $file -Raw) | Should -Be 'data'
+        Remove-Item -LiteralPath $file -Force
     }
 
     It 'reports a missing path as ObjectNotFound' {

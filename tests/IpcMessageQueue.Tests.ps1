@@ -112,7 +112,7 @@ Describe 'System V message queues' {
         }
 
         It 'rejects a message above msgmax and names the limit and its setting' {
-            $max = [int][System.IO.File]::ReadAllText('/proc/sys/kernel/msgmax')
+            $max = [int](Get-Content -LiteralPath '/proc/sys/kernel/msgmax' -Raw)
             $err = { Send-IpcMessage $q ('x' * ($max + 1)) -Encoding Text -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMessage,*' -PassThru
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err.ErrorDetails.Message | Should -Match "at most $max bytes"
@@ -150,7 +150,7 @@ Describe 'System V message queues' {
         }
     }
 
-    Context 'peers' {
+    Context 'peers' -Tag 'Peer' {
         BeforeAll { $q = New-TestQueue }
 
         It 'reads what the seeds C program sends (NUL padding dropped)' {
@@ -298,7 +298,7 @@ Describe 'POSIX message queues' {
     }
 
     Context 'cleanup' {
-        It 'leaves no queue behind in /dev/mqueue when it is mounted' -Skip:(-not [System.IO.Directory]::Exists('/dev/mqueue')) {
+        It 'leaves no queue behind in /dev/mqueue when it is mounted' -Skip:(-not (Test-Path -LiteralPath '/dev/mqueue' -PathType Container)) {
             $q = New-TestQueue -Posix
             "/dev/mqueue$($q.Name)" | Should -Exist
             $q | Remove-IpcMessageQueue

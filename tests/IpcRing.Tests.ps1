@@ -2,12 +2,12 @@
 # consumers across processes, and a producer killed with SIGKILL while others run.
 BeforeAll {
     . $PSScriptRoot/common.ps1
-    $shmBefore = [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count
+    $shmBefore = @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*').Count
 }
 
 AfterAll {
-    foreach ($f in [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*')) {
-        Remove-IpcRing -Name ('/' + [System.IO.Path]::GetFileName($f)) -ErrorAction SilentlyContinue
+    foreach ($f in (Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*')) {
+        Remove-IpcRing -Name ('/' + $f.Name) -ErrorAction SilentlyContinue
     }
     Remove-TestRoot
 }
@@ -94,7 +94,7 @@ Describe 'a ring as a bounded buffer' {
     }
 }
 
-Describe 'a ring between processes' {
+Describe 'a ring between processes' -Tag 'Peer', 'Slow' {
     It 'carries 100,000 numbered messages from 2 producers to 2 consumers, none lost or duplicated' {
         $r = New-IpcRing (New-TestName) -Capacity 256 -MessageSize 32
         try {
@@ -139,7 +139,7 @@ Describe 'a ring between processes' {
             (Wait-TestPeer $survivor -TimeoutSeconds 120).ExitCode | Should -Be 0
             $result = Wait-TestPeer $consumer -TimeoutSeconds 120
             $result.StdErr | Should -BeNullOrEmpty
-            [System.IO.File]::ReadAllText($out) | Should -Be '2000'
+            (Get-Content -LiteralPath $out -Raw) | Should -Be '2000'
         }
         finally { $r | Remove-IpcRing }
     }
@@ -147,6 +147,6 @@ Describe 'a ring between processes' {
 
 Describe 'ring cleanup' {
     It 'leaves nothing in /dev/shm' {
-        [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count | Should -Be $shmBefore
+        @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*').Count | Should -Be $shmBefore
     }
 }

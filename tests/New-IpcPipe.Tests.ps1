@@ -67,7 +67,7 @@ Describe 'New-IpcPipe' {
         }
     }
 
-    Context 'with a PowerShell child' {
+    Context 'with a PowerShell child' -Tag 'Peer' {
         It 'carries 1000 objects to a child in order, and the child sees end of stream' {
             $pipe = New-IpcPipe -Direction Write
             try {
@@ -122,7 +122,7 @@ Close-IpcChannel `$c
         }
     }
 
-    Context 'with C and shell children' {
+    Context 'with C and shell children' -Tag 'Peer' {
         It 'runs the seeds example: the parent writes, a C child reads and prints, the parent waits' {
             $child = Build-CPeer 'pipe_child'
             $pipe = New-IpcPipe -Direction Write -Framing Raw
@@ -170,7 +170,7 @@ Describe 'Connect-IpcPipe' {
 
     It 'rejects a descriptor that is not a pipe and leaves it open' {
         $file = Join-Path $TestDrive 'not-a-pipe.txt'
-        [System.IO.File]::WriteAllText($file, 'still readable')
+        Set-Content -LiteralPath $file -Value 'still readable' -NoNewline
         $stream = [System.IO.File]::OpenRead($file)
         try {
             $fd = $stream.SafeFileHandle.DangerousGetHandle().ToInt32()

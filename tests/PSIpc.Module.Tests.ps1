@@ -67,7 +67,7 @@ Describe 'PSIpc module' {
         }
     }
 
-    Context 'packaging' {
+    Context 'packaging' -Tag 'Slow' {
         It 'build.ps1 -Task Package lays out a module folder that imports on its own' {
             $out = Join-Path $TestDrive 'package'
             $build = Start-PwshProcess -ArgumentList '-File', (Join-Path $RepoRoot 'build.ps1'), '-Task', 'Package', '-NoBuild', '-OutputPath', $out
@@ -201,7 +201,7 @@ $s | Remove-SharedMemory
             Stop-TestPeers
             $children = [System.IO.Directory]::GetDirectories('/proc') | Where-Object {
                 $stat = [System.IO.Path]::Combine($_, 'stat')
-                try { ([System.IO.File]::ReadAllText($stat) -split '\) ')[1].Split(' ')[1] -eq "$PID" } catch { $false }
+                try { ((Get-Content -LiteralPath $stat -Raw) -split '\) ')[1].Split(' ')[1] -eq "$PID" } catch { $false }
             }
             @($children) | Should -HaveCount 0
         }

@@ -3,12 +3,12 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
     $segmentsBefore = Get-SysVSegmentIds
-    $shmBefore = [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count
+    $shmBefore = @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*').Count
 }
 
 AfterAll {
-    foreach ($f in [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*')) {
-        Remove-SharedMemory -Name ('/' + [System.IO.Path]::GetFileName($f)) -ErrorAction SilentlyContinue
+    foreach ($f in (Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*')) {
+        Remove-SharedMemory -Name ('/' + $f.Name) -ErrorAction SilentlyContinue
     }
     Remove-TestRoot
 }
@@ -196,7 +196,7 @@ Describe 'Remove-SharedMemory' {
     }
 }
 
-Describe 'shared memory peers' {
+Describe 'shared memory peers' -Tag 'Peer' {
     It 'reads what the seeds C program writes with strcpy, and writes what it prints' {
         $c = Build-CPeer 'shm_seed'
         $m = New-SharedMemory 1KB -Private
@@ -248,6 +248,6 @@ Describe 'shared memory peers' {
 Describe 'shared memory cleanup' {
     It 'leaves nothing in ipcs -m or /dev/shm' {
         @(Get-SysVSegmentIds | Where-Object { $_ -notin $segmentsBefore }) | Should -HaveCount 0
-        [System.IO.Directory]::GetFiles('/dev/shm', 'psipc-test-*').Count | Should -Be $shmBefore
+        @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*').Count | Should -Be $shmBefore
     }
 }

@@ -4,12 +4,7 @@ BeforeAll {
     . $PSScriptRoot/common.ps1
     function Wait-ForFile {
         param([string]$Path, [string]$Content, [int]$TimeoutSeconds = 20)
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        while ($watch.Elapsed.TotalSeconds -lt $TimeoutSeconds) {
-            try { if ([System.IO.File]::ReadAllText($Path) -eq $Content) { return } } catch { }
-            Start-Sleep -Milliseconds 1
-        }
-        throw "Timed out waiting for '$Path' to say '$Content'."
+        Wait-TestCondition { (Get-Content -LiteralPath $Path -Raw -ErrorAction Ignore) -eq $Content } -TimeoutSeconds $TimeoutSeconds -What "'$Path' to say '$Content'"
     }
 }
 
@@ -85,7 +80,7 @@ Describe 'Register-SignalHandler' {
 `$global:ack = '$ack'
 `$global:n = 0
 `$null = Register-SignalHandler USR1 -Action { `$global:n++; [System.IO.File]::WriteAllText("`$global:ack.tmp", "`$global:n"); [System.IO.File]::Move("`$global:ack.tmp", `$global:ack, `$true) }
-[System.IO.File]::WriteAllText('$ready', 'x')
+Set-Content -LiteralPath '$ready' -Value 'x' -NoNewline
 `$watch = [System.Diagnostics.Stopwatch]::StartNew()
 while (`$global:n -lt 500 -and `$watch.Elapsed.TotalSeconds -lt 120) { Start-Sleep -Milliseconds 1 }
 "handled `$global:n"

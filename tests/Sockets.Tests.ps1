@@ -90,14 +90,14 @@ Describe '-Force and stale sockets' {
         $s = New-IpcSocketServer $p -Force
         $s | Stop-IpcSocketServer
         $file = Join-Path $TestDrive 'regular.sock'
-        [System.IO.File]::WriteAllText($file, 'keep me')
+        Set-Content -LiteralPath $file -Value 'keep me' -NoNewline
         $err = { New-IpcSocketServer $file -Force } | Should -Throw -ErrorId 'InvalidAddress,*' -PassThru
         $err.ErrorDetails.Message | Should -Match 'not a socket'
-        [System.IO.File]::ReadAllText($file) | Should -Be 'keep me'
+        (Get-Content -LiteralPath $file -Raw) | Should -Be 'keep me'
     }
 }
 
-Describe 'a server with many clients' {
+Describe 'a server with many clients' -Tag 'Peer', 'Slow' {
     It 'gets 64,000 messages from 64 client processes, each in order, and each client exactly its own replies' {
         $exe = Build-CPeer 'sock_client'
         $p = Get-FreePath
@@ -155,7 +155,7 @@ Describe 'a server with many clients' {
     }
 }
 
-Describe 'socket interop' {
+Describe 'socket interop' -Tag 'Peer' {
     It 'talks Line framing with socat over a Unix socket, both ways' {
         Test-PeerTool -Name socat -Package socat
         $p = Get-FreePath
@@ -303,7 +303,7 @@ Describe 'socket errors' {
         $null = $peer.Process.WaitForExit(10000)
         $err = { Connect-IpcSocket $p -ErrorAction Stop } | Should -Throw -ErrorId 'connect,ECONNREFUSED,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ConnectionError'
-        [System.IO.File]::Delete($p)
+        Remove-Item -LiteralPath $p -Force
         $err = { Connect-IpcSocket $p -ErrorAction Stop } | Should -Throw -ErrorId 'connect,ENOENT,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }

@@ -2,12 +2,12 @@
 # against util-linux flock.
 BeforeAll {
     . $PSScriptRoot/common.ps1
-    $semBefore = [System.IO.Directory]::GetFiles('/dev/shm', 'sem.psipc-test-*').Count
+    $semBefore = @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'sem.psipc-test-*').Count
 }
 
 AfterAll {
-    foreach ($f in [System.IO.Directory]::GetFiles('/dev/shm', 'sem.psipc-test-*')) {
-        Remove-IpcSemaphore -Name ('/' + [System.IO.Path]::GetFileName($f).Substring(4)) -ErrorAction SilentlyContinue
+    foreach ($f in (Get-ChildItem -LiteralPath '/dev/shm' -Filter 'sem.psipc-test-*')) {
+        Remove-IpcSemaphore -Name ('/' + $f.Name.Substring(4)) -ErrorAction SilentlyContinue
     }
     Remove-TestRoot
 }
@@ -206,6 +206,6 @@ Describe 'Lock-IpcFile' {
     }
 
     It 'leaves no semaphores behind' {
-        [System.IO.Directory]::GetFiles('/dev/shm', 'sem.psipc-test-*').Count | Should -Be $semBefore
+        @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'sem.psipc-test-*').Count | Should -Be $semBefore
     }
 }

@@ -34,6 +34,7 @@ public sealed class PesterSuiteTests
     public void PesterFilePasses(string file)
     {
         string results = Repo.Path("out", "test-results", System.IO.Path.GetFileNameWithoutExtension(file) + ".xml");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(results)!);
         File.Delete(results);
         ProcessResult run = Repo.RunPwsh(
             new[] { "-NoProfile", "-NonInteractive", "-File", Repo.Path("tools", "PesterTest.ps1"), "-Path", Repo.Path("tests", file), "-ResultPath", results },
