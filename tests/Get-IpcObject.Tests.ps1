@@ -104,8 +104,8 @@ Describe 'Get-IpcObject' {
         }
         finally {
             $server | Stop-IpcSocketServer
-            Remove-Item -LiteralPath $other -Force
-            Remove-Item -LiteralPath $fifo -Force
+            Remove-Item -LiteralPath $other -Force -ErrorAction Ignore
+            Remove-Item -LiteralPath $fifo -Force -ErrorAction Ignore
         }
     }
 
