@@ -64,10 +64,9 @@ Describe 'System V message queues' {
         It 'is removed by ipcrm, and a waiting receive then fails instead of hanging' {
             $q = New-TestQueue
             $ipcrm = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'sleep 0.5; ipcrm -q "$0"', "$($q.Id)")
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            $err = { Receive-IpcMessage $q -Timeout 20 } | Should -Throw -ErrorId 'msgrcv,EIDRM,*' -PassThru
+            $elapsed = Measure-Command { $err = { Receive-IpcMessage $q -Timeout 20 } | Should -Throw -ErrorId 'msgrcv,EIDRM,*' -PassThru }
             $err.ErrorDetails.Message | Should -Match 'was removed'
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 15
+            $elapsed.TotalSeconds | Should -BeLessThan 15
             (Wait-TestPeer $ipcrm).ExitCode | Should -Be 0
         }
     }
@@ -96,9 +95,8 @@ Describe 'System V message queues' {
         }
 
         It 'returns nothing at once with -NoWait on an empty queue' {
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            Receive-IpcMessage $q -NoWait | Should -BeNullOrEmpty
-            $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $elapsed = Measure-Command { Receive-IpcMessage $q -NoWait | Should -BeNullOrEmpty }
+            $elapsed.TotalSeconds | Should -BeLessThan 5
         }
 
         It 'times out a receive with OperationTimeout' {
@@ -139,9 +137,8 @@ Describe 'System V message queues' {
         }
 
         It 'waits, then times out with OperationTimeout' {
-            $watch = [System.Diagnostics.Stopwatch]::StartNew()
-            { Send-IpcMessage $full -InputObject $chunk -Encoding Bytes -Timeout 0.3 } | Should -Throw -ErrorId 'SendTimeout,*'
-            $watch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.25
+            $elapsed = Measure-Command { { Send-IpcMessage $full -InputObject $chunk -Encoding Bytes -Timeout 0.3 } | Should -Throw -ErrorId 'SendTimeout,*' }
+            $elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.25
         }
 
         It 'goes on once a receiver makes room' {

@@ -223,10 +223,9 @@ Describe 'Wait-Signal' {
     }
 
     It 'times out cleanly with OperationTimeout' {
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $err = { Wait-Signal PWR -Timeout 0.3 } | Should -Throw -ErrorId 'SignalTimeout,PSIpc.Commands.WaitSignalCommand' -PassThru
+        $elapsed = Measure-Command { $err = { Wait-Signal PWR -Timeout 0.3 } | Should -Throw -ErrorId 'SignalTimeout,PSIpc.Commands.WaitSignalCommand' -PassThru }
         $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $elapsed.TotalSeconds | Should -BeLessThan 10
         Unregister-SignalHandler -Signal PWR
     }
 
