@@ -239,6 +239,43 @@ Describe 'Open-IpcFifo' {
             finally { $reader.Dispose() }
         }
 
+        It 'skips a peer''s garbage with one ProtocolError and still receives the valid frames behind it' {
+            $frames = Build-CPeer 'frame_writer'
+            $reader = Open-IpcFifo -Path $fifo -Direction Read
+            try {
+                # One write of garbage and two valid frames from a C writer, all in the FIFO before the first receive.
+                $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', '{ printf "garbage, not a frame"; "$0" first second; } > "$1"', $frames, $fifo)
+                (Wait-TestPeer $peer).ExitCode | Should -Be 0
+                $err = { Receive-IpcMessage $reader -Timeout 10 -ErrorAction Stop } | Should -Throw -ErrorId 'FrameBadMagic,*' -PassThru
+                $err.CategoryInfo.Category | Should -Be 'ProtocolError'
+                $err.Exception.Message | Should -Match '20 bytes were skipped'
+                Receive-IpcMessage $reader -Count 2 -Timeout 10 | Should -Be @('first', 'second')
+            }
+            finally { $reader.Dispose() }
+        }
+
+        It 'never tears or loses a frame of two writers that batch (-BatchSize) on one FIFO' -Tag 'Peer' {
+            $reader = Open-IpcFifo -Path $fifo -Direction Read
+            try {
+                # 20-byte payloads, 28-byte frames: a batch of 4096 frames is 112 KiB, far above PIPE_BUF.
+                $writers = foreach ($w in 1, 2) {
+                    Start-IpcPeer -Script "`$c = Open-IpcFifo '$fifo' -Direction Write -Timeout 30; 1..30000 | ForEach-Object { 'w$w-{0:D16}' -f `$_ } | Send-IpcMessage `$c -Encoding Text -BatchSize 4096 -Timeout 60; `$c.Dispose()"
+                }
+                $got = Receive-IpcMessage $reader -Count 60000 -Timeout 60 -ErrorAction SilentlyContinue -ErrorVariable bad
+                foreach ($writer in $writers) { (Wait-TestPeer $writer).StdErr | Should -BeNullOrEmpty }
+                $bad | Should -HaveCount 0 -Because 'no frame may be torn by the other writer'
+                $got | Should -HaveCount 60000
+                foreach ($w in 1, 2) {
+                    $mine = @($got | Where-Object { $_.StartsWith("w$w-") })
+                    $mine | Should -HaveCount 30000
+                    $mine[0] | Should -Be ('w{0}-{1:D16}' -f $w, 1)
+                    $mine[-1] | Should -Be ('w{0}-{1:D16}' -f $w, 30000)
+                }
+                @($got | Where-Object { $_ -notmatch '^w[12]-\d{16}$' }) | Should -HaveCount 0
+            }
+            finally { $reader.Dispose() }
+        }
+
         # Root passes every permission check, so the denied open runs as nobody (setpriv, util-linux).
         It 'reports permission denied for another user as PermissionDenied' {
             Assert-CanRunAsNobody

@@ -48,6 +48,16 @@ Describe 'System V message queues' {
             (Connect-IpcMessageQueue -Id $q.Id).Key | Should -Be $key
         }
 
+        It 'refuses -MaxBytes <Bytes>, which the kernel''s 32-bit msg_qbytes would wrap, and makes no queue' -ForEach @(@{ Bytes = 1099511627776 }, @{ Bytes = 4294967396 }, @{ Bytes = 2147483648 }) {
+            $before = @(Get-SysVQueueIds)
+            { New-IpcMessageQueue -Private -MaxBytes $Bytes } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PSIpc.Commands.NewIpcMessageQueueCommand'
+            @(Get-SysVQueueIds | Where-Object { $_ -notin $before }) | Should -HaveCount 0
+            if ([System.Environment]::UserName -eq 'root') {
+                # Above msgmnb needs CAP_SYS_RESOURCE: the largest value the kernel keeps is taken as it is.
+                (New-TestQueue -Options @{ MaxBytes = [int]::MaxValue }).MaxBytes | Should -Be ([int]::MaxValue)
+            }
+        }
+
         It 'leaves the queue with -WhatIf' {
             $q = New-TestQueue
             $q | Remove-IpcMessageQueue -WhatIf

@@ -59,6 +59,14 @@ Describe 'Send-Signal' {
         $err.TargetObject | Should -Be 999999
     }
 
+    It 'refuses the non-positive id <Id>, which kill(2) reads as a process group, with InvalidArgument' -ForEach @(@{ Id = 0 }, @{ Id = -1 }, @{ Id = -$PID }) {
+        # -WhatIf keeps the test safe had the id gone through: the check comes before anything is sent.
+        $err = { Send-Signal -Id $Id -Signal USR1 -WhatIf -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidProcessId,PSIpc.Commands.SendSignalCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be $Id
+        $err.ErrorDetails.Message | Should -Match 'process group|every process'
+    }
+
     It 'rejects an unknown signal name or number' -TestCases @(@{ Signal = 'BOGUS' }, @{ Signal = 99 }) {
         { Send-Signal $PID $Signal } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
     }

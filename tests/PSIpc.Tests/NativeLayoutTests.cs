@@ -21,6 +21,7 @@ public sealed class NativeLayoutTests
         #include <sys/shm.h>
         #include <sys/file.h>
         #include <sys/sem.h>
+        #include <limits.h>
         int main(void) {
             printf("IPC_PRIVATE %d\nIPC_CREAT %d\nIPC_EXCL %d\nIPC_NOWAIT %d\nIPC_RMID %d\nIPC_SET %d\nIPC_STAT %d\nMSG_NOERROR %d\n",
                 (int)IPC_PRIVATE, IPC_CREAT, IPC_EXCL, IPC_NOWAIT, IPC_RMID, IPC_SET, IPC_STAT, MSG_NOERROR);
@@ -36,7 +37,7 @@ public sealed class NativeLayoutTests
             printf("MqAttr %zu\nMqAttrMaxMsg %zu\nMqAttrMsgSize %zu\nMqAttrCurMsgs %zu\nMsgbufHeader %zu\n",
                 sizeof(struct mq_attr), offsetof(struct mq_attr, mq_maxmsg), offsetof(struct mq_attr, mq_msgsize),
                 offsetof(struct mq_attr, mq_curmsgs), sizeof(long));
-            printf("GETNCNT %d\nGETZCNT %d\n", GETNCNT, GETZCNT);
+            printf("GETNCNT %d\nGETZCNT %d\nPIPE_BUF %d\n", GETNCNT, GETZCNT, PIPE_BUF);
             return 0;
         }
         """;
@@ -55,6 +56,7 @@ public sealed class NativeLayoutTests
         Assert.Equal(SysVMessageQueues.IPC_RMID, values["IPC_RMID"]);
         Assert.Equal(SharedMemoryNative.GETNCNT, values["GETNCNT"]);
         Assert.Equal(SharedMemoryNative.GETZCNT, values["GETZCNT"]);
+        Assert.Equal(Fd.PipeBuf, values["PIPE_BUF"]);
         Assert.Equal(SysVMessageQueues.IPC_SET, values["IPC_SET"]);
         Assert.Equal(SysVMessageQueues.IPC_STAT, values["IPC_STAT"]);
         Assert.Equal(SysVMessageQueues.MSG_NOERROR, values["MSG_NOERROR"]);

@@ -110,13 +110,24 @@ public abstract class StreamChannel : IpcChannel
             byte[] rented = ArrayPool<byte>.Shared.Rent((int)Math.Max(total, 1));
             try
             {
+                // Where the kernel writes atomically only up to a limit (PIPE_BUF on pipes and FIFOs), one write holds
+                // whole frames and stays within it, so frames of other writers on the same FIFO never land inside ours.
+                int limit = AtomicWriteLimit;
+                int start = 0;
                 int at = 0;
                 foreach ((byte[] payload, IpcEncoding encoding) in messages)
                 {
+                    int size = payload.Length + FrameOverhead;
+                    if (limit > 0 && at > start && at - start + size > limit)
+                    {
+                        WriteAll(rented.AsSpan(start, at - start), deadline, cancellationToken);
+                        start = at;
+                    }
+
                     at = WriteFrame(rented, at, payload, encoding);
                 }
 
-                WriteAll(rented.AsSpan(0, at), deadline, cancellationToken);
+                WriteAll(rented.AsSpan(start, at - start), deadline, cancellationToken);
             }
             finally
             {
@@ -124,6 +135,12 @@ public abstract class StreamChannel : IpcChannel
             }
         }
     }
+
+    /// <summary>
+    /// The largest write the kernel keeps whole when several processes write to the same object (PIPE_BUF on pipes and
+    /// FIFOs); 0 where one writer owns the stream (a connected socket). A batch is split into writes within it.
+    /// </summary>
+    private protected virtual int AtomicWriteLimit => 0;
 
     /// <summary>Bytes the framing adds to each message: the Message header, Line's newline, nothing for Raw.</summary>
     private int FrameOverhead => Framing switch
@@ -203,7 +220,20 @@ public abstract class StreamChannel : IpcChannel
             return _wouldBlock ? null : CheckCleanEnd("header");
         }
 
-        (IpcEncoding encoding, int length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize);
+        IpcEncoding encoding;
+        int length;
+        try
+        {
+            (encoding, length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize);
+        }
+        catch (IpcProtocolException e)
+        {
+            // Resynchronize: skip to the next plausible header, so one peer's garbage costs one error and the valid
+            // frames written after it (by that peer or others on the same FIFO) are still received.
+            int skipped = SkipToNextHeader();
+            throw new IpcProtocolException(e.ErrorId, $"{e.Message} {skipped} bytes were skipped up to the next frame header; the messages after them can still be received.");
+        }
+
         if (!Fill(Frame.HeaderSize + length, deadline, cancellationToken))
         {
             if (_wouldBlock)
@@ -284,6 +314,29 @@ public abstract class StreamChannel : IpcChannel
         throw new IpcProtocolException(
             "FrameTruncated",
             $"The peer closed {this} after {got} bytes of a {Frame.HeaderSize}-byte message {part}; the partial message was discarded.");
+    }
+
+    /// <summary>Drops buffered bytes up to the next 'P' 'I' version header after the current position; how many were dropped.</summary>
+    private int SkipToNextHeader()
+    {
+        ReadOnlySpan<byte> header = stackalloc byte[] { Frame.Magic0, Frame.Magic1, Frame.Version };
+        ReadOnlySpan<byte> rest = _buffer.AsSpan(_start + 1, _end - _start - 1);
+        int at = rest.IndexOf(header);
+        int skip;
+        if (at >= 0)
+        {
+            skip = at + 1;
+        }
+        else
+        {
+            // Keep a tail that may be the start of a header whose other bytes have not arrived yet.
+            int keep = rest.Length >= 2 && rest[^2] == Frame.Magic0 && rest[^1] == Frame.Magic1 ? 2
+                : rest.Length >= 1 && rest[^1] == Frame.Magic0 ? 1 : 0;
+            skip = _end - _start - keep;
+        }
+
+        _start += skip;
+        return skip;
     }
 
     private void Discard()

@@ -37,7 +37,7 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
     /// <summary>System V: the most bytes of messages the queue holds (msg_qbytes; msgmnb unless given).</summary>
     [Parameter(ParameterSetName = "Key")]
     [Parameter(ParameterSetName = "Private")]
-    [ValidateRange(1, long.MaxValue)]
+    [ValidateRange(1, int.MaxValue)]
     public long? MaxBytes { get; set; }
 
     /// <summary>POSIX: the most messages the queue holds (/proc/sys/fs/mqueue/msg_default unless given).</summary>

@@ -36,6 +36,14 @@ public sealed class SendSignalCommand : IpcCmdlet
         foreach (int pid in Id)
         {
             string target = "process " + pid.ToString(CultureInfo.InvariantCulture);
+            if (pid <= 0)
+            {
+                // kill(2) reads 0 as the caller's process group and -1 as every process it may signal: never a process id.
+                string what = pid == 0 ? "this process's whole process group" : pid == -1 ? "every process you may signal" : $"the process group {-pid}";
+                WriteError(ErrorHelper.Create("InvalidProcessId", ErrorCategory.InvalidArgument, pid, $"Cannot send {signal.Name} to {pid}: a process id is 1 or more, and kill(2) would read {pid} as {what}. Give the id of one process."));
+                continue;
+            }
+
             if (!ShouldProcess(target, $"Send {signal.Name}{(Value is int v ? " with value " + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}"))
             {
                 continue;

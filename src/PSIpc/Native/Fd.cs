@@ -38,6 +38,9 @@ internal static unsafe partial class Fd
     /// <summary>Returned by Read and Write when a non-blocking descriptor would block.</summary>
     public const int WouldBlock = -1;
 
+    /// <summary>PIPE_BUF (limits.h): the largest write that is atomic on a pipe or FIFO.</summary>
+    public const int PipeBuf = 4096;
+
     public static int O_RDONLY => LibC.O_RDONLY;
     public static int O_WRONLY => LibC.O_WRONLY;
     public static int O_RDWR => LibC.O_RDWR;

@@ -135,6 +135,12 @@ internal static unsafe partial class SysVMessageQueues
     /// <summary>IPC_STAT, change msg_qbytes, IPC_SET (raising it above msgmnb needs CAP_SYS_RESOURCE).</summary>
     public static void SetMaxBytes(int id, long bytes)
     {
+        // The kernel keeps msg_qbytes in 32 bits: a larger value wraps (2^40 became 0, a queue that takes nothing).
+        if (bytes < 1 || bytes > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytes), $"A System V queue holds 1 to {int.MaxValue} bytes (msg_qbytes); {bytes} is not.");
+        }
+
         byte[] ds = Stat(id);
         fixed (byte* p = ds)
         {

@@ -16,6 +16,9 @@ public sealed class IpcFifoChannel : StreamChannel
     /// <inheritdoc/>
     public override IpcChannelKind Kind => IpcChannelKind.Fifo;
 
+    /// <summary>PIPE_BUF: writes up to this size are never interleaved with other writers' (pipe(7)).</summary>
+    private protected override int AtomicWriteLimit => Fd.PipeBuf;
+
     /// <summary>
     /// Opens a FIFO. Read returns at once (the first Receive waits for a writer). Write waits for a reader until
     /// <paramref name="timeout"/> (null: no limit) or cancellation, and never blocks in open(2) itself.

@@ -26,6 +26,9 @@ public sealed class IpcPipe : StreamChannel
     /// <inheritdoc/>
     public override IpcChannelKind Kind => IpcChannelKind.Pipe;
 
+    /// <summary>PIPE_BUF: writes up to this size are never interleaved with other writers' (pipe(7)).</summary>
+    private protected override int AtomicWriteLimit => Fd.PipeBuf;
+
     /// <summary>The pipe's inode, as /proc/PID/fd shows it.</summary>
     public ulong Inode { get; }
 
