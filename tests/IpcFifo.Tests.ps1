@@ -86,6 +86,25 @@ Describe 'New-IpcFifo' {
     }
 }
 
+Describe 'New-IpcFifo against a symlink-swapping peer' -Tag 'Peer' {
+    It 'never changes the mode of the file a swapped-in symbolic link points at' {
+        $race = Invoke-SymlinkRace -Create {
+            param($Path)
+            $fifo = New-IpcFifo -Path $Path -Mode 0666 -ErrorAction SilentlyContinue -ErrorVariable failed
+            foreach ($e in $failed) {
+                # What a lost race may say: the path exists (the link), or it was replaced before the mode was set.
+                $e.FullyQualifiedErrorId | Should -BeLike '*,PSIpc.Commands.NewIpcFifoCommand'
+                $e.FullyQualifiedErrorId | Should -Match '^(mkfifo,EEXIST|PathReplaced|open,ENOENT),'
+            }
+            $null -ne $fifo
+        }
+        $race.Swaps | Should -BeGreaterThan 1000 -Because 'the peer must really have raced'
+        $race.Made | Should -BeGreaterThan 0
+        $race.VictimMode | Should -Be '0600'
+        $race.VictimText | Should -Be 'do not touch'
+    }
+}
+
 Describe 'Open-IpcFifo' {
     BeforeAll {
         $fifo = (New-IpcFifo -Path (Join-Path $TestDrive 'chan')).Path

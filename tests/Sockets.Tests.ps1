@@ -97,6 +97,26 @@ Describe '-Force and stale sockets' {
     }
 }
 
+Describe 'New-IpcSocketServer against a symlink-swapping peer' -Tag 'Peer' {
+    It 'never changes the mode of the file a swapped-in symbolic link points at' {
+        $race = Invoke-SymlinkRace -Create {
+            param($Path)
+            try {
+                $server = New-IpcSocketServer $Path -Mode 0666 -ErrorAction Stop
+                $server | Stop-IpcSocketServer
+                $true
+            }
+            catch {
+                $_.FullyQualifiedErrorId | Should -Match '^(bind,EADDRINUSE|PathReplaced|open,ENOENT),PSIpc.Commands.NewIpcSocketServerCommand$'
+                $false
+            }
+        }
+        $race.Swaps | Should -BeGreaterThan 1000 -Because 'the peer must really have raced'
+        $race.Made | Should -BeGreaterThan 0
+        $race.VictimMode | Should -Be '0600'
+    }
+}
+
 Describe 'a server with many clients' -Tag 'Peer', 'Slow' {
     It 'gets 64,000 messages from 64 client processes, each in order, and each client exactly its own replies' {
         $exe = Build-CPeer 'sock_client'

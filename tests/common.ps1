@@ -123,6 +123,29 @@ function Build-CPeer {
     $exe
 }
 
+function Invoke-SymlinkRace {
+    # Runs -Create { param($Path) ... } again and again on a path in a directory anyone can write (0777, no sticky
+    # bit), while a C peer swaps that path for a symbolic link to a victim file (mode 0600) as fast as it can.
+    # Returns the victim's mode afterwards, how many creates ran and how many succeeded.
+    param([Parameter(Mandatory)][scriptblock]$Create, [double]$Seconds = 4)
+    $dir = Join-Path $TestDrive ('race-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $null = New-Item -ItemType Directory -Path $dir
+    [System.IO.File]::SetUnixFileMode($dir, [System.IO.UnixFileMode]0x1FF)
+    $victim = Join-Path $TestDrive "victim-$(Split-Path -Leaf $dir)"
+    Set-Content -LiteralPath $victim -Value 'do not touch' -NoNewline
+    [System.IO.File]::SetUnixFileMode($victim, [System.IO.UnixFileMode]0x180)
+    $path = Join-Path $dir 'target'
+    $swapper = Start-TestProcess -FileName (Build-CPeer 'symlink_swapper') -ArgumentList @($path, $victim, "$Seconds")
+    $tries = 0
+    $made = 0
+    while (-not $swapper.Process.HasExited) {
+        $tries++
+        if (& $Create $path) { $made++ }
+    }
+    $swaps = [long](Wait-TestPeer $swapper).StdOut.Trim()
+    [pscustomobject]@{ VictimMode = Get-FileMode $victim; VictimText = Get-Content -LiteralPath $victim -Raw; Tries = $tries; Made = $made; Swaps = $swaps }
+}
+
 function Get-OpenDescriptorCount {
     @(Get-ChildItem -LiteralPath "/proc/$PID/fd" -Force).Count
 }

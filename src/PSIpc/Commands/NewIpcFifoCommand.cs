@@ -51,7 +51,7 @@ public sealed class NewIpcFifoCommand : IpcCmdlet
 
                 WriteObject(fifo);
             }
-            catch (NativeException e)
+            catch (Exception e) when (e is NativeException or IpcPathReplacedException)
             {
                 WriteIpcError(e, resolved, $"Cannot create the FIFO '{resolved}'");
             }

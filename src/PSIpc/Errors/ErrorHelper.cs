@@ -109,6 +109,11 @@ internal static class ErrorHelper
                 category = ErrorCategory.ProtocolError;
                 detail = Join(context + ":", pe.Message);
                 break;
+            case IpcPathReplacedException re:
+                id = errorId ?? "PathReplaced";
+                category = ErrorCategory.SecurityError;
+                detail = Join(context + ":", re.Message);
+                break;
             case ObjectDisposedException:
                 id = errorId ?? "ChannelClosed";
                 category = ErrorCategory.ResourceUnavailable;

@@ -46,6 +46,8 @@ internal static unsafe partial class Fd
     public static int O_RDWR => LibC.O_RDWR;
     public static int O_NONBLOCK => LibC.O_NONBLOCK;
     public static int O_CLOEXEC => LibC.O_CLOEXEC;
+    public static int O_NOFOLLOW => LibC.O_NOFOLLOW;
+    public static int O_PATH => LibC.O_PATH;
     public static short POLLIN => LibC.POLLIN;
     public static short POLLOUT => LibC.POLLOUT;
 
@@ -321,6 +323,16 @@ internal static unsafe partial class Fd
         }
     }
 
+    /// <summary>unlink(2) for cleanup after another failure: false instead of an exception, so the first error is the one reported.</summary>
+    public static bool TryUnlink(string path)
+    {
+        byte[] p = PathBytes(path);
+        fixed (byte* pp = p)
+        {
+            return LibC.unlink(pp) == 0;
+        }
+    }
+
     public static void Unlink(string path)
     {
         byte[] p = PathBytes(path);
@@ -397,6 +409,29 @@ internal static unsafe partial class Fd
     }
 
     public static uint GetUid() => LibC.getuid();
+
+    public static uint GetEffectiveUid() => LibC.geteuid();
+
+    /// <summary>
+    /// Sets the mode of what an O_PATH descriptor names (fchmod refuses O_PATH descriptors): through its
+    /// /proc/self/fd entry, which names that very inode whatever happens to the path meanwhile.
+    /// </summary>
+    public static void ChmodByDescriptor(SafeFd fd, uint mode)
+    {
+        using var lease = new FdLease(fd);
+        byte[] p = PathBytes("/proc/self/fd/" + lease.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        fixed (byte* pp = p)
+        {
+            while (LibC.fchmodat(LibC.AT_FDCWD, pp, (ushort)mode, 0) != 0)
+            {
+                int errno = LibC.errno;
+                if (errno != LibC.EINTR)
+                {
+                    throw new NativeException("fchmodat", errno);
+                }
+            }
+        }
+    }
 
     /// <summary>Whether process <paramref name="pid"/> exists (kill(pid, 0); EPERM means it exists but is another user's).</summary>
     public static bool ProcessExists(int pid)

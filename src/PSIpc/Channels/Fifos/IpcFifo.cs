@@ -30,22 +30,49 @@ public sealed class IpcFifo
 
     public uint OwnerId { get; }
 
-    /// <summary>Creates a FIFO with exactly <paramref name="mode"/> (the umask does not apply).</summary>
+    /// <summary>
+    /// Creates a FIFO with exactly <paramref name="mode"/> (the umask does not apply). The mode is set on the FIFO
+    /// itself, through a descriptor opened without following links and checked to be the caller's FIFO, so a process
+    /// that swaps the new path for a symbolic link cannot make PSIpc change another file.
+    /// </summary>
     public static IpcFifo Create(string path, uint mode = 0x180)
     {
         Fd.MkFifo(path, mode);
+        SafeFd fd;
         try
         {
-            // mkfifo's mode is masked by the umask; set it exactly. Opening a FIFO for reading without O_NONBLOCK would wait for a writer.
-            using SafeFd fd = Fd.Open(path, Fd.O_RDONLY | Fd.O_NONBLOCK);
-            Fd.FChmod(fd, mode);
-            CreatedFiles.Add(path);
-            return new IpcFifo(path, Fd.FStat(fd));
+            // Opening a FIFO for reading without O_NONBLOCK would wait for a writer.
+            fd = Fd.Open(path, Fd.O_RDONLY | Fd.O_NONBLOCK | Fd.O_NOFOLLOW);
+        }
+        catch (NativeException e) when (e.Errno == Errno.ELOOP)
+        {
+            throw new IpcPathReplacedException(path, "a symbolic link");
         }
         catch
         {
-            Fd.Unlink(path);
+            Fd.TryUnlink(path);
             throw;
+        }
+
+        using (fd)
+        {
+            FileStatus status = Fd.FStat(fd);
+            if (!status.IsFifo || status.Uid != Fd.GetEffectiveUid())
+            {
+                throw new IpcPathReplacedException(path, $"a {FileModes.TypeName(status.Mode)} of user {status.Uid}");
+            }
+
+            try
+            {
+                Fd.FChmod(fd, mode);
+                CreatedFiles.Add(path);
+                return new IpcFifo(path, Fd.FStat(fd));
+            }
+            catch
+            {
+                Fd.TryUnlink(path);
+                throw;
+            }
         }
     }
 

@@ -22,13 +22,15 @@ public sealed class IpcSocketServer : IpcChannel
     private readonly object _lock = new();
     private readonly HashSet<uint>? _allowedUsers;
     private readonly string? _createdPath;
+    private readonly ulong _createdInode;
     private int _next;
     private long _accepted;
     private long _refused;
 
-    private IpcSocketServer(SafeFd listener, IpcSocketProtocol protocol, string endpoint, IpcFraming framing, string? createdPath, HashSet<uint>? allowedUsers)
+    private IpcSocketServer(SafeFd listener, IpcSocketProtocol protocol, string endpoint, IpcFraming framing, string? createdPath, HashSet<uint>? allowedUsers, ulong createdInode = 0)
         : base(framing)
     {
+        _createdInode = createdInode;
         _listener = listener;
         Protocol = protocol;
         EndPoint = endpoint;
@@ -96,20 +98,24 @@ public sealed class IpcSocketServer : IpcChannel
         SafeFd fd = Sockets.Create(Sockets.AF_UNIX, datagram: false);
         try
         {
+            // The file bind creates takes the socket's own mode less the umask: set it first, so the file is never
+            // more open than asked, then make it exact on the file itself, never by a path someone could swap.
+            Fd.FChmod(fd, mode);
             Sockets.Bind(fd, address);
+            ulong inode;
             try
             {
-                System.IO.File.SetUnixFileMode(path, (System.IO.UnixFileMode)mode);
+                inode = SetOwnSocketFileMode(path, mode);
                 Sockets.Listen(fd, backlog);
                 CreatedFiles.Add(path);
             }
-            catch
+            catch (Exception e) when (e is not IpcPathReplacedException)
             {
-                Fd.Unlink(path);
+                Fd.TryUnlink(path);
                 throw;
             }
 
-            return new IpcSocketServer(fd, IpcSocketProtocol.Unix, path, framing, path, Set(allowedUsers));
+            return new IpcSocketServer(fd, IpcSocketProtocol.Unix, path, framing, path, Set(allowedUsers), inode);
         }
         catch
         {
@@ -258,11 +264,30 @@ public sealed class IpcSocketServer : IpcChannel
                 _clients.Clear();
             }
 
-            if (_createdPath is not null && Fd.TryLStat(_createdPath, out FileStatus st) && st.IsSocket)
+            // Only the socket file this server made: not one that replaced it at that path since.
+            if (_createdPath is not null && Fd.TryLStat(_createdPath, out FileStatus st) && st.IsSocket && st.Inode == _createdInode)
             {
-                Fd.Unlink(_createdPath);
+                Fd.TryUnlink(_createdPath);
             }
         }
+    }
+
+    /// <summary>Gives the socket file at <paramref name="path"/> exactly <paramref name="mode"/> once it is known to be this user's socket, not a link; returns its inode.</summary>
+    private static ulong SetOwnSocketFileMode(string path, uint mode)
+    {
+        using SafeFd file = Fd.Open(path, Fd.O_PATH | Fd.O_NOFOLLOW);
+        FileStatus status = Fd.FStat(file);
+        if (!status.IsSocket || status.Uid != Fd.GetEffectiveUid())
+        {
+            throw new IpcPathReplacedException(path, $"a {FileModes.TypeName(status.Mode)} of user {status.Uid}");
+        }
+
+        if (status.Permissions != mode)
+        {
+            Fd.ChmodByDescriptor(file, mode);
+        }
+
+        return status.Inode;
     }
 
     private static HashSet<uint>? Set(IEnumerable<uint>? users) => users is null ? null : new HashSet<uint>(users);
