@@ -180,6 +180,33 @@ Describe 'Open-IpcFifo' {
             finally { $reader.Dispose() }
         }
 
+        It 'never alters Json silently: a shell peer''s <What> is a ProtocolError, and the next line still arrives' -ForEach @(
+            @{ What = 'keys that differ only in case'; Line = '{"a":1,"A":2}' }
+            @{ What = 'number beyond a double'; Line = '1e400' }
+            @{ What = 'data after the value'; Line = '{"a":1} trailing' }
+            @{ What = 'empty key'; Line = '{"":1}' }
+            @{ What = 'integer beyond 64 bits'; Line = '123456789012345678901234567890'; Value = [System.Numerics.BigInteger]::Parse('123456789012345678901234567890') }
+        ) {
+            $reader = Open-IpcFifo -Path $fifo -Direction Read -Framing Line
+            try {
+                $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'printf "%s\n{\"ok\":1}\n" "$1" > "$0"', $fifo, $Line)
+                $got = Receive-IpcMessage $reader -Count 2 -Encoding Json -Timeout 10 -ErrorAction SilentlyContinue -ErrorVariable bad
+                (Wait-TestPeer $peer).ExitCode | Should -Be 0
+                if ($Value) {
+                    $bad | Should -HaveCount 0
+                    $got[0] | Should -Be $Value -Because 'a large integer is kept exactly'
+                }
+                else {
+                    $bad | Should -HaveCount 1
+                    $bad[0].FullyQualifiedErrorId | Should -Match '^Json(Invalid|Unrepresentable),PSIpc.Commands.ReceiveIpcMessageCommand$'
+                    $bad[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+                    $bad[0].ErrorDetails.Message | Should -Match 'could not be decoded'
+                }
+                $got[-1].ok | Should -Be 1
+            }
+            finally { $reader.Dispose() }
+        }
+
         It 'writes what cat prints, in Raw framing' {
             $peer = Start-TestProcess -FileName 'cat' -ArgumentList @($fifo)
             $writer = Open-IpcFifo -Path $fifo -Direction Write -Framing Raw -Timeout 20

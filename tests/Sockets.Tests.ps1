@@ -144,6 +144,46 @@ Describe 'a server with many clients' -Tag 'Peer', 'Slow' {
         finally { $s | Stop-IpcSocketServer }
     }
 
+    It 'reports each client that sends an undecodable payload, drops it, and goes on serving a good client' {
+        $p = Get-FreePath
+        $ready = Join-Path $TestDrive 'hostile.ready'
+        $s = New-IpcSocketServer $p
+        try {
+            # Six hostile clients in another process, each one connection writing one well-framed message whose
+            # payload cannot be decoded: cut Json, an open brace, bad CliXml, bytes FF FE, Json 100 levels deep, an empty key.
+            $bad = Start-IpcPeer -Script @"
+`$payloads = @(@(3, '[1,2'), @(3, '{'), @(2, '<not xml'), @(3, [byte[]](0xFF, 0xFE)), @(3, ('[' * 100) + (']' * 100)), @(3, '{"":1}'))
+`$open = foreach (`$b in `$payloads) {
+    `$body = if (`$b[1] -is [byte[]]) { `$b[1] } else { [Text.Encoding]::UTF8.GetBytes(`$b[1]) }
+    `$n = `$body.Length
+    `$frame = [byte[]](0x50, 0x49, 1, `$b[0], ((`$n -shr 24) -band 255), ((`$n -shr 16) -band 255), ((`$n -shr 8) -band 255), (`$n -band 255)) + `$body
+    `$c = Connect-IpcSocket '$p' -Framing Raw
+    Send-IpcMessage `$c -InputObject ([byte[]]`$frame) -Encoding Bytes -ErrorAction Stop
+    `$c
+}
+Set-Content -LiteralPath '$ready' -Value 'sent'
+Start-Sleep -Seconds 30
+"@
+            Wait-TestCondition { $bad.Process.HasExited -or (Test-Path -LiteralPath $ready) } -What 'the hostile clients'
+            $bad.Process.HasExited | Should -BeFalse -Because 'the hostile clients stay connected'
+            $good = Start-IpcPeer -Script "`$c = Connect-IpcSocket '$p'; 1..3 | ForEach-Object { Send-IpcMessage `$c ""good `$_""; Receive-IpcMessage `$c -Timeout 20 }"
+            # A client's failure does not count toward -Count: three messages are the good client's three.
+            $served = Receive-IpcMessage $s -Count 3 -AsEnvelope -Timeout 20 -ErrorAction SilentlyContinue -ErrorVariable errs |
+                ForEach-Object { Send-IpcMessage $_.Sender $_.Body.ToUpper(); $_.Body }
+            $served | Should -Be @('good 1', 'good 2', 'good 3')
+            (Wait-TestPeer $good).StdOut.Trim() -split '\s*\n\s*' | Should -Be @('GOOD 1', 'GOOD 2', 'GOOD 3')
+            $errs | Should -HaveCount 6
+            foreach ($e in $errs) {
+                $e.FullyQualifiedErrorId | Should -Match '^(JsonInvalid|CliXmlInvalid|JsonUnrepresentable),PSIpc.Commands.ReceiveIpcMessageCommand$'
+                $e.CategoryInfo.Category | Should -Be 'ProtocolError'
+                $e.TargetObject | Should -BeOfType ([PSIpc.IpcSocket])
+                $e.ErrorDetails.Message | Should -Match 'could not be decoded'
+            }
+            foreach ($e in $errs) { $e.TargetObject.IsOpen | Should -BeFalse -Because 'the server disconnects a client whose payload it cannot decode' }
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
     It 'goes on when a client is killed with SIGKILL mid-stream, or breaks a frame' {
         $exe = Build-CPeer 'sock_client'
         $p = Get-FreePath

@@ -157,8 +157,25 @@ public abstract class IpcChannel : IDisposable
 
         Interlocked.Increment(ref _received);
         ReadOnlySpan<byte> payload = raw.Value.Payload.AsSpan(0, raw.Value.Length);
-        return new IpcMessage(MessageCodec.Decode(payload, enc), raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
+        object? body;
+        try
+        {
+            body = MessageCodec.Decode(payload, enc);
+        }
+        catch (Exception e) when (e is IpcProtocolException or ArgumentException or FormatException or InvalidOperationException or System.Xml.XmlException)
+        {
+            // A whole message whose payload cannot be decoded is that message's problem, not the channel's.
+            string id = (e as IpcProtocolException)?.ErrorId ?? (enc == IpcEncoding.Json ? "JsonInvalid" : enc == IpcEncoding.CliXml ? "CliXmlInvalid" : "PayloadInvalid");
+            string from = raw.Value.Sender is IpcChannel sender ? $" from {sender}" : string.Empty;
+            var error = new IpcPayloadException(id, $"A {enc} message of {raw.Value.Length} bytes{from} could not be decoded and was discarded: {e.Message}", e);
+            throw OnUndecodable(raw.Value, error);
+        }
+
+        return new IpcMessage(body, raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
     }
+
+    /// <summary>What Receive throws for a message that could not be decoded (a server names and drops the client that sent it).</summary>
+    private protected virtual Exception OnUndecodable(RawMessage raw, IpcPayloadException error) => error;
 
     public void Dispose()
     {

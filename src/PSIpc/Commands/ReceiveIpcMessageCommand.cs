@@ -64,6 +64,12 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
                 i--;
                 continue;
             }
+            catch (IpcPayloadException e)
+            {
+                // One message could not be decoded: report it and go on with the next (it counts as received).
+                WriteIpcError(e, Channel, $"Cannot decode a message from {Channel}");
+                continue;
+            }
             catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
                 ThrowIpcError(e, Channel, $"Cannot receive from {Channel}");

@@ -248,6 +248,17 @@ public sealed class IpcSocketServer : IpcChannel
         }
     }
 
+    private protected override Exception OnUndecodable(RawMessage raw, IpcPayloadException error)
+    {
+        if (raw.Sender is IpcSocket client)
+        {
+            Drop(client);
+            return new IpcClientException(client, error);
+        }
+
+        return error;
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
