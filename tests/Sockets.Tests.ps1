@@ -382,11 +382,26 @@ Describe 'socket errors' {
         try {
             $result = Invoke-IpcPeerAsNobody "`$c = Connect-IpcSocket '$p' -ErrorAction Stop; try { Send-IpcMessage `$c 'let me in' -ErrorAction Stop; Receive-IpcMessage `$c -Timeout 5 -ErrorAction Stop; 'no error' } catch { `$_.CategoryInfo.Category }"
             $lines = $result.Lines
-            Receive-IpcMessage $s -NoWait -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Receive-IpcMessage $s -NoWait -ErrorAction SilentlyContinue -WarningVariable refusedWarnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty
             $s.Refused | Should -Be 1
             $result.StdOut | Should -Not -Match 'no error'
+            $refusedWarnings | Should -HaveCount 1
+            "$($refusedWarnings[0])" | Should -Match 'refused a connection from user 65534 \(nobody\), process \d+'
         }
         finally { $s | Stop-IpcSocketServer }
+        # An abstract socket has no file mode: by default it refuses other users, with one warning per peer process.
+        $name = 'psipc-test-' + [guid]::NewGuid().ToString('N')
+        $s3 = New-IpcSocketServer -Abstract $name
+        try {
+            $null = Invoke-IpcPeerAsNobody "1..2 | ForEach-Object { `$c = Connect-IpcSocket -Abstract '$name' -ErrorAction Stop; Send-IpcMessage `$c 'intruder' -ErrorAction SilentlyContinue; `$c }; 'done'"
+            $mine = Connect-IpcSocket -Abstract $name
+            Send-IpcMessage $mine 'from my own user'
+            Receive-IpcMessage $s3 -Timeout 10 -WarningVariable abstractWarnings -WarningAction SilentlyContinue | Should -Be 'from my own user'
+            $s3.Refused | Should -Be 2
+            $abstractWarnings | Should -HaveCount 1 -Because 'one warning per refused peer, not per connection'
+            "$($abstractWarnings[0])" | Should -Match 'user 65534 .*only its own user'
+        }
+        finally { $s3 | Stop-IpcSocketServer }
         $p2 = Get-FreePath
         $s2 = New-IpcSocketServer $p2
         try {

@@ -174,6 +174,11 @@ public abstract class IpcChannel : IDisposable
         return new IpcMessage(body, raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
     }
 
+    /// <summary>Warnings the channel noted while receiving (such as refused peers), for the receiving cmdlet to write; each is taken once.</summary>
+    internal IReadOnlyList<string> TakeReceiveWarnings() => TakeWarnings();
+
+    private protected virtual IReadOnlyList<string> TakeWarnings() => Array.Empty<string>();
+
     /// <summary>What Receive throws for a message that could not be decoded (a server names and drops the client that sent it).</summary>
     private protected virtual Exception OnUndecodable(RawMessage raw, IpcPayloadException error) => error;
 

@@ -56,9 +56,11 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             try
             {
                 message = Channel.Receive(Timeout, Encoding, new MessageOptions(Type, null, NoWait), CancelToken);
+                WriteChannelWarnings();
             }
             catch (IpcClientException e)
             {
+                WriteChannelWarnings();
                 // One client of a server failed: report it, and go on with the others.
                 WriteIpcError(e.InnerException ?? e, e.Client, e.Message);
                 i--;
@@ -66,12 +68,14 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             }
             catch (IpcPayloadException e)
             {
+                WriteChannelWarnings();
                 // One message could not be decoded: report it and go on with the next (it counts as received).
                 WriteIpcError(e, Channel, $"Cannot decode a message from {Channel}");
                 continue;
             }
             catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
+                WriteChannelWarnings();
                 ThrowIpcError(e, Channel, $"Cannot receive from {Channel}");
             }
 
@@ -82,6 +86,15 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             }
 
             WriteObject(AsEnvelope ? message : message.Body);
+        }
+    }
+
+    /// <summary>What the channel noted while receiving, such as peers a server refused.</summary>
+    private void WriteChannelWarnings()
+    {
+        foreach (string warning in Channel.TakeReceiveWarnings())
+        {
+            WriteWarning(warning);
         }
     }
 }

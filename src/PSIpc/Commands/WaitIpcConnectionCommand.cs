@@ -21,11 +21,23 @@ public sealed class WaitIpcConnectionCommand : IpcCmdlet
     {
         try
         {
-            WriteObject(Server.Accept(Timeout, CancelToken));
+            IpcSocket client = Server.Accept(Timeout, CancelToken);
+            WriteRefusals();
+            WriteObject(client);
         }
         catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or OperationCanceledException)
         {
+            WriteRefusals();
             ThrowIpcError(e, Server, $"Cannot accept a connection on {Server.EndPoint}");
+        }
+    }
+
+    /// <summary>One warning per peer the server refused while this waited.</summary>
+    private void WriteRefusals()
+    {
+        foreach (string warning in Server.TakeReceiveWarnings())
+        {
+            WriteWarning(warning);
         }
     }
 }

@@ -23,13 +23,17 @@ public sealed class IpcSocketServer : IpcChannel
     private readonly HashSet<uint>? _allowedUsers;
     private readonly string? _createdPath;
     private readonly ulong _createdInode;
+    private readonly HashSet<string> _refusedPeers = new();
+    private readonly Queue<string> _warnings = new();
+    private readonly bool _ownUserOnly;
     private int _next;
     private long _accepted;
     private long _refused;
 
-    private IpcSocketServer(SafeFd listener, IpcSocketProtocol protocol, string endpoint, IpcFraming framing, string? createdPath, HashSet<uint>? allowedUsers, ulong createdInode = 0)
+    private IpcSocketServer(SafeFd listener, IpcSocketProtocol protocol, string endpoint, IpcFraming framing, string? createdPath, HashSet<uint>? allowedUsers, ulong createdInode = 0, bool ownUserOnly = false)
         : base(framing)
     {
+        _ownUserOnly = ownUserOnly;
         _createdInode = createdInode;
         _listener = listener;
         Protocol = protocol;
@@ -132,7 +136,8 @@ public sealed class IpcSocketServer : IpcChannel
         {
             Sockets.Bind(fd, SockAddr.Unix(name, isAbstract: true));
             Sockets.Listen(fd, backlog);
-            return new IpcSocketServer(fd, IpcSocketProtocol.UnixAbstract, "@" + name, framing, null, Set(allowedUsers));
+            // An abstract name has no file mode to keep other users out: by default only this user may connect.
+            return new IpcSocketServer(fd, IpcSocketProtocol.UnixAbstract, "@" + name, framing, null, Set(allowedUsers) ?? new HashSet<uint> { Fd.GetEffectiveUid() }, ownUserOnly: allowedUsers is null);
         }
         catch
         {
@@ -316,6 +321,36 @@ public sealed class IpcSocketServer : IpcChannel
         }
     }
 
+    /// <summary>Queues one warning per refused peer (user and process) for the cmdlet that is receiving to write.</summary>
+    private void NoteRefusal(IpcSocket client)
+    {
+        string uid = client.PeerUserId?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        string pid = client.PeerProcessId?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        lock (_lock)
+        {
+            if (_refusedPeers.Add(uid + "/" + pid))
+            {
+                string allowed = _ownUserOnly ? $"only its own user ({Fd.GetEffectiveUid()}) by default for an abstract socket; -AllowUser names others" : "only the users -AllowUser names";
+                _warnings.Enqueue($"{EndPoint} refused a connection from user {uid} ({UserNames.Lookup(client.PeerUserId ?? uint.MaxValue)}), process {pid}, and closed it: the server accepts {allowed}.");
+            }
+        }
+    }
+
+    private protected override IReadOnlyList<string> TakeWarnings()
+    {
+        lock (_lock)
+        {
+            if (_warnings.Count == 0)
+            {
+                return Array.Empty<string>();
+            }
+
+            string[] all = _warnings.ToArray();
+            _warnings.Clear();
+            return all;
+        }
+    }
+
     private void Drop(IpcSocket client)
     {
         lock (_lock)
@@ -350,6 +385,7 @@ public sealed class IpcSocketServer : IpcChannel
             if (_allowedUsers is not null && (client.PeerUserId is not uint uid || !_allowedUsers.Contains(uid)))
             {
                 Interlocked.Increment(ref _refused);
+                NoteRefusal(client);
                 client.Dispose();
                 continue;
             }
