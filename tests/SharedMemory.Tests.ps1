@@ -197,6 +197,40 @@ Describe 'Remove-SharedMemory' {
 }
 
 Describe 'shared memory peers' -Tag 'Peer' {
+    It 'survives another process shrinking a mapped <Kind> object: an error, never a crash' -ForEach @(
+        @{ Kind = 'region'; Make = 'New-SharedMemory 64KB -Name $name'; Use = 'Read-SharedMemory $o -Offset 60000 -Length 8 -AsBytes -ErrorAction Stop; Write-SharedMemory $o ''x'' -Offset 60000 -ErrorAction Stop' }
+        @{ Kind = 'ring'; Make = 'New-IpcRing $name -Capacity 64 -MessageSize 1KB'; Use = 'Send-IpcMessage $o ''after'' -Timeout 5 -ErrorAction Stop; Receive-IpcMessage $o -Timeout 5 -ErrorAction Stop' }
+    ) {
+        $name = New-TestName
+        $ready = Join-Path $TestDrive "$Kind.mapped"
+        $go = Join-Path $TestDrive "$Kind.truncated"
+        $script = @"
+`$name = '$name'
+`$o = $Make
+$(if ($Kind -eq 'ring') { "1..4 | Send-IpcMessage `$o; Receive-IpcMessage `$o -Count 4 -Timeout 5 | Out-Null" } else { "Read-SharedMemory `$o -Offset 60000 -Length 8 -AsBytes | Out-Null" })
+Set-Content -LiteralPath '$ready' -Value 'x'
+while (-not (Test-Path -LiteralPath '$go')) { Start-Sleep -Milliseconds 10 }
+foreach (`$use in { $Use }.ToString().Split(';')) {
+    try { & ([scriptblock]::Create(`$use)) | Out-Null; 'no error' } catch { `$_.FullyQualifiedErrorId + ' ' + `$_.CategoryInfo.Category }
+}
+'alive'
+"@
+        $peer = Start-IpcPeer -Script $script
+        try {
+            Wait-TestCondition { (Test-Path -LiteralPath $ready) -or $peer.Process.HasExited } -What "the peer to map the $Kind"
+            # What a hostile peer with write access does: shrink the object under the mapping to one page.
+            (Wait-TestPeer (Start-TestProcess -FileName 'truncate' -ArgumentList @('-s', '4096', "/dev/shm$name"))).ExitCode | Should -Be 0
+            Set-Content -LiteralPath $go -Value 'x'
+            $result = Wait-TestPeer $peer
+            $result.ExitCode | Should -Be 0 -Because "the session must survive: $($result.StdErr)"
+            $lines = @($result.StdOut.Trim() -split '\s*\n\s*')
+            $lines[-1] | Should -Be 'alive'
+            $lines[0..($lines.Count - 2)] | Should -Not -Contain 'no error'
+            foreach ($line in $lines[0..($lines.Count - 2)]) { $line | Should -Match '^RegionTruncated,PSIpc\.Commands\.\w+ ProtocolError$' }
+        }
+        finally { Remove-SharedMemory -Name $name -ErrorAction SilentlyContinue }
+    }
+
     It 'reads what the seeds C program writes with strcpy, and writes what it prints' {
         $c = Build-CPeer 'shm_seed'
         $m = New-SharedMemory 1KB -Private

@@ -99,7 +99,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
             WriteIpcError(e, InputObject, $"Cannot send the message on {Channel}", "InvalidMessage");
             return;
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             // The channel cannot go on (reader gone, timed out, closed): end the command.
             ThrowIpcError(e, Channel, $"Cannot send on {Channel}");
@@ -147,7 +147,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
         {
             Channel.SendBatch(_batch, Timeout, CancelToken);
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             ThrowIpcError(e, Channel, $"Cannot send on {Channel}");
             return;

@@ -30,12 +30,18 @@ public sealed unsafe class IpcSharedMemory : IDisposable
     private static readonly UTF8Encoding Utf8 = new(false, false);
     private readonly Mapping _mapping;
 
-    private IpcSharedMemory(IpcSharedMemoryKind kind, Mapping mapping, long size, bool readOnly)
+    // POSIX objects and files stay open so their size can be checked before each access: another process with write
+    // access may shrink them (ftruncate), and touching a mapped page past the new end raises SIGBUS, which the .NET
+    // runtime cannot survive. System V segments cannot shrink.
+    private readonly SafeFd? _fd;
+
+    private IpcSharedMemory(IpcSharedMemoryKind kind, Mapping mapping, long size, bool readOnly, SafeFd? fd = null)
     {
         Kind = kind;
         _mapping = mapping;
         Size = size;
         IsReadOnly = readOnly;
+        _fd = fd;
     }
 
     public IpcSharedMemoryKind Kind { get; }
@@ -289,7 +295,37 @@ public sealed unsafe class IpcSharedMemory : IDisposable
     public void Dispose()
     {
         _mapping.Dispose();
+        _fd?.Dispose();
         ChannelRegistry.ForgetResource(this);
+    }
+
+    /// <summary>
+    /// Throws <see cref="IpcProtocolException"/> (RegionTruncated) when the object behind the mapping is now shorter
+    /// than <paramref name="end"/> bytes, before anything touches a page that would raise SIGBUS.
+    /// </summary>
+    internal void CheckNotTruncated(long end)
+    {
+        if (_fd is null)
+        {
+            return;
+        }
+
+        long now;
+        try
+        {
+            now = Fd.FStat(_fd).Size;
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new ObjectDisposedException(ToString(), "The shared memory region is detached.");
+        }
+
+        if (now < end)
+        {
+            throw new IpcProtocolException(
+                "RegionTruncated",
+                $"{this} is now {now} bytes: another process shrank it (ftruncate) below the {end} bytes this access needs, so nothing was read or written (touching the lost pages would end this session). Ask whoever shrank it to stop, then make it again with its full size.");
+        }
     }
 
     public override string ToString() => Kind switch
@@ -324,7 +360,7 @@ public sealed unsafe class IpcSharedMemory : IDisposable
 
     private static IpcSharedMemory MapFile(IpcSharedMemoryKind kind, SafeFd fd, string path, long size, uint mode, bool created, bool readOnly, string? name)
     {
-        using (fd)
+        try
         {
             if (created)
             {
@@ -353,9 +389,14 @@ public sealed unsafe class IpcSharedMemory : IDisposable
             {
                 throw new ArgumentException($"{current} bytes could not be mapped (ENOMEM): more than this process may map (ulimit -v) or than memory allows; POSIX objects also live in /dev/shm, whose size df /dev/shm shows.", e);
             }
-            var region = new IpcSharedMemory(kind, new Mapping(address, current, sysv: false), current, readOnly) { Path = path, Name = name };
+            var region = new IpcSharedMemory(kind, new Mapping(address, current, sysv: false), current, readOnly, fd) { Path = path, Name = name };
             ChannelRegistry.TrackResource(region);
             return region;
+        }
+        catch
+        {
+            fd.Dispose();
+            throw;
         }
     }
 
@@ -399,7 +440,18 @@ public sealed unsafe class IpcSharedMemory : IDisposable
         }
 
         CheckRange(offset, length);
-        return new MappingLease(_mapping);
+        var lease = new MappingLease(_mapping);
+        try
+        {
+            CheckNotTruncated(offset + length);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+
+        return lease;
     }
 
     /// <summary>The attachment, released (shmdt/munmap) once and never while an access holds it.</summary>

@@ -194,6 +194,8 @@ public sealed unsafe class IpcRing : IpcChannel
             throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Capacity} messages).");
         }
 
+        _region.CheckNotTruncated(_region.Size);
+
         long pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
         byte* slot = Slot(pos);
         long spin = 0;
@@ -253,6 +255,7 @@ public sealed unsafe class IpcRing : IpcChannel
                 return null;
             }
 
+            _region.CheckNotTruncated(_region.Size);
             while (true)
             {
                 long pos = Interlocked.Increment(ref *(long*)(_base + OffDequeue)) - 1;
@@ -324,6 +327,17 @@ public sealed unsafe class IpcRing : IpcChannel
         {
             Interlocked.Decrement(ref _active);
             ThrowIfClosed();
+        }
+
+        try
+        {
+            // A peer that shrinks the object must get an error here, not a SIGBUS that ends the session.
+            _region.CheckNotTruncated(_region.Size);
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _active);
+            throw;
         }
     }
 
