@@ -125,6 +125,59 @@ Describe 'a ring between processes' -Tag 'Peer', 'Slow' {
         finally { $r | Remove-IpcRing }
     }
 
+    It 'delivers every message exactly once, untorn, when a consumer is stopped for 6 s (SIGSTOP, then SIGCONT): run <Run>' -ForEach @(@{ Run = 1 }, @{ Run = 2 }, @{ Run = 3 }) {
+        # 1 MiB messages, so a consumer spends much of its time copying a message out of its slot: the stop is likely
+        # to catch it holding a slot. Each message is filled with one byte value; a torn one shows two.
+        $r = New-IpcRing (New-TestName) -Capacity 4 -MessageSize 1MB
+        $marker = Join-Path $TestDrive "stop-$Run.flowing"
+        try {
+            $consumers = foreach ($c in 1, 2) {
+                $out = Join-Path $TestDrive "stop-$Run-consumer$c.txt"
+                $script = @"
+`$r = Connect-IpcRing '$($r.Name)'
+`$got = [System.Collections.Generic.List[string]]::new()
+while (`$true) {
+    `$b = `$r.Receive([timespan]::FromSeconds(40), 'Bytes').Body
+    if (`$b.Length -eq 1) { break }
+    `$id = '{0}:{1}' -f `$b[0], (`$b[1] + 256 * `$b[2])
+    `$fill = `$b[3]
+    `$got.Add(`$(if (`$b[4] -eq `$fill -and `$b[`$b.Length / 2] -eq `$fill -and `$b[-1] -eq `$fill) { `$id } else { "torn `$id" }))
+}
+Set-Content -LiteralPath '$out' -Value `$got
+"@
+                [pscustomobject]@{ Peer = Start-IpcPeer -Script $script; Out = $out }
+            }
+            $producers = foreach ($p in 1, 2) {
+                Start-IpcPeer -Script @"
+`$r = Connect-IpcRing '$($r.Name)'
+foreach (`$i in 1..2000) {
+    `$b = [byte[]]::new(1MB)
+    [Array]::Fill(`$b, [byte]((`$i * 7 + $p * 31) % 251))
+    `$b[0] = $p; `$b[1] = `$i % 256; `$b[2] = [Math]::Floor(`$i / 256)
+    `$null = `$r.Send(`$b, 'Bytes', 2, [timespan]::FromSeconds(40))
+    if (`$i -eq 200) { Set-Content -LiteralPath '$marker-$p' -Value x }
+}
+"@
+            }
+            Wait-TestCondition { (Test-Path -LiteralPath "$marker-1") -and (Test-Path -LiteralPath "$marker-2") } -What 'both producers to be sending'
+            # What Ctrl+Z does to a consumer in the middle of the stream: the others must go on, and nothing may be lost or torn.
+            Send-Signal $consumers[0].Peer.Id STOP
+            Start-Sleep -Seconds 6
+            Send-Signal $consumers[0].Peer.Id CONT
+            foreach ($p in $producers) { (Wait-TestPeer $p -TimeoutSeconds 50).ExitCode | Should -Be 0 }
+            foreach ($c in 1, 2) { $null = $r.Send([byte[]]::new(1), 'Bytes', 2, [timespan]::FromSeconds(20)) }
+            foreach ($c in $consumers) { (Wait-TestPeer $c.Peer -TimeoutSeconds 30).ExitCode | Should -Be 0 }
+            $all = @($consumers | ForEach-Object { Get-Content -LiteralPath $_.Out })
+            @($all | Where-Object { $_ -notmatch '^[12]:\d+$' }) | Should -HaveCount 0 -Because 'no message may be torn'
+            $all | Should -HaveCount 4000
+            @($all | Sort-Object -Unique) | Should -HaveCount 4000 -Because 'every message arrives exactly once'
+        }
+        finally {
+            if ($consumers -and -not $consumers[0].Peer.Process.HasExited) { Send-Signal $consumers[0].Peer.Id CONT -ErrorAction SilentlyContinue }
+            $r | Remove-IpcRing
+        }
+    }
+
     It 'is not wedged when a producer is killed with SIGKILL while others run' {
         $r = New-IpcRing (New-TestName) -Capacity 8 -MessageSize 32
         try {

@@ -8,21 +8,23 @@ namespace PSIpc;
 /// <summary>
 /// A bounded ring buffer in POSIX shared memory: the seeds' producer-consumer with process-shared synchronization,
 /// for several producers and several consumers at once. Slots follow Vyukov's bounded MPMC queue (a sequence number
-/// per slot, positions claimed with compare-and-swap); two process-shared semaphores in the header count full and
+/// per slot, positions claimed with an atomic increment); two process-shared semaphores in the header count full and
 /// free slots, so a producer waits while the ring is full and a consumer while it is empty, without spinning.
 /// <para>
-/// A process killed mid-operation does not wedge the ring. A producer that claimed a slot and died before publishing
-/// it leaves a hole: the consumer that reaches it sees the writer's process gone (or, if the writer never recorded
-/// its id, the slot unpublished for 5 seconds) and skips it; that message is lost. A consumer that claimed a message
-/// and died before freeing its slot: the producer that needs the slot next sees the reader gone and frees it; that
-/// message is lost too. A process killed between its semaphore wait and its claim costs the ring one slot of
-/// capacity until the ring is made again.
+/// Each claim of a slot is recorded in the slot as (process id, round), so the others can tell a slow owner from a
+/// dead one. A slot whose owner is alive (running, stopped with SIGSTOP, or slow) is never taken over: the others
+/// wait for it, within their own -Timeout. A dead owner's slot is recovered: a producer killed before publishing
+/// leaves a hole that consumers skip; a consumer killed while reading loses that one message, and the next producer
+/// frees the slot. A producer that times out gives its position up (consumers skip it: its message was not sent);
+/// a consumer that times out after claiming a position hands the position to the next consumer (an orphan table in
+/// the header), so the message is still delivered exactly once. Only a process stopped or killed in the two
+/// instructions between claiming a position and recording the claim is treated as dead after 5 seconds.
 /// </para>
 /// </summary>
 public sealed unsafe class IpcRing : IpcChannel
 {
     private const ulong Magic = 0x474E5243_50495350; // "PSIPCRNG" little-endian
-    private const int Version = 1;
+    private const int Version = 2;
     private const int OffCapacity = 12;
     private const int OffSlotSize = 16;
     private const int OffMessageSize = 20;
@@ -30,9 +32,21 @@ public sealed unsafe class IpcRing : IpcChannel
     private const int OffEnqueue = 64;
     private const int OffDequeue = 128;
     private const int OffItems = 192;
+    private const int OffOrphanCount = 224;
     private const int OffSpaces = 256;
-    private const int OffSlots = 320;
-    private const int SlotHeader = 64; // seq, length, encoding, flags, writer and reader ids: a cache line of its own, so payloads are 64-byte aligned
+    private const int OffOrphans = 320; // positions + 1 that a consumer gave up on (0: empty), for the next consumer
+    private const int OrphanSlots = 16;
+    private const int ClaimSlots = 64; // per table: (position + 1, process id) of every claim in progress
+    private const int OffWriterClaims = 448;
+    private const int OffReaderClaims = OffWriterClaims + (ClaimSlots * 16);
+    private const int OffSlots = OffReaderClaims + (ClaimSlots * 16);
+    private const int SlotHeader = 64; // seq, length, encoding: a cache line of its own, so payloads are 64-byte aligned
+    private const int OffLength = 8;
+    private const int OffEncoding = 12;
+    private const int GaveUp = -1; // the process id of a claim its owner gave up
+    private const long Writing = 1L << 62; // seq flags: the slot's producer or consumer owns it now; no one else touches it
+    private const long Reading = 1L << 61;
+    private const long Flags = Writing | Reading;
     private const int Slice = 50;
     private const int SpinTries = 100;
 
@@ -42,6 +56,7 @@ public sealed unsafe class IpcRing : IpcChannel
     private readonly IpcSharedMemory _region;
     private readonly byte* _base;
     private readonly long _mask;
+    private readonly int _shift;
     private readonly int _slotSize;
     private readonly int _pid = Environment.ProcessId;
     private int _active;
@@ -66,6 +81,7 @@ public sealed unsafe class IpcRing : IpcChannel
         _slotSize = *(int*)(_base + OffSlotSize);
         MessageSize = *(int*)(_base + OffMessageSize);
         _mask = Capacity - 1;
+        _shift = System.Numerics.BitOperations.Log2((uint)Capacity);
         if (region.Size < OffSlots + ((long)Capacity * _slotSize))
         {
             throw new ArgumentException($"The ring '{name}' is smaller than its header says.", nameof(name));
@@ -189,30 +205,32 @@ public sealed unsafe class IpcRing : IpcChannel
             throw new ArgumentException($"The message is {payload.Length} bytes and the ring {Name} takes at most {MessageSize} bytes per message (-MessageSize when it was made).");
         }
 
-        if (!Take(OffSpaces, options.NoWait, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The ring {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a consumer, or raise -Timeout.")))
+        while (true)
         {
-            throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Capacity} messages).");
+            if (!Take(OffSpaces, options.NoWait, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The ring {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a consumer, or raise -Timeout.")))
+            {
+                throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Capacity} messages).");
+            }
+
+            _region.CheckNotTruncated(_region.Size);
+            long pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
+            byte* slot = Slot(pos);
+            int claim = Register(OffWriterClaims, pos);
+            if (!WaitForFreeSlot(slot, pos, claim, deadline, cancellationToken))
+            {
+                // A consumer skipped this position, taking this process for dead (see the class notes): claim anew.
+                Unregister(OffWriterClaims, claim);
+                continue;
+            }
+
+            *(int*)(slot + OffLength) = payload.Length;
+            slot[OffEncoding] = (byte)encoding;
+            payload.CopyTo(new Span<byte>(slot + SlotHeader, payload.Length));
+            Volatile.Write(ref *(long*)slot, pos + 1);
+            Semaphores.Post((IntPtr)(_base + OffItems));
+            Unregister(OffWriterClaims, claim);
+            return;
         }
-
-        _region.CheckNotTruncated(_region.Size);
-
-        long pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
-        byte* slot = Slot(pos);
-        long spin = 0;
-        long waitStart = 0;
-        while (Volatile.Read(ref *(long*)slot) != pos)
-        {
-            // The consumer of the previous round is still copying out of this slot, or died doing it.
-            RecoverAbandonedRead(slot, pos, ref spin, ref waitStart);
-        }
-
-        *(int*)(slot + 16) = _pid;
-        *(int*)(slot + 8) = payload.Length;
-        slot[12] = (byte)encoding;
-        slot[13] = 0;
-        payload.CopyTo(new Span<byte>(slot + SlotHeader, payload.Length));
-        Volatile.Write(ref *(long*)slot, pos + 1);
-        Semaphores.Post((IntPtr)(_base + OffItems));
     }
 
     /// <summary>
@@ -256,35 +274,38 @@ public sealed unsafe class IpcRing : IpcChannel
             }
 
             _region.CheckNotTruncated(_region.Size);
-            while (true)
+            bool adopted = TryAdoptOrphan(out long pos);
+            bool lost = false;
+            while (!lost)
             {
-                long pos = Interlocked.Increment(ref *(long*)(_base + OffDequeue)) - 1;
+                if (!adopted)
+                {
+                    pos = Interlocked.Increment(ref *(long*)(_base + OffDequeue)) - 1;
+                }
+
+                adopted = false;
                 byte* slot = Slot(pos);
-                long spin = 0;
-                long waitStart = 0;
-                bool skipped = false;
-                while (Volatile.Read(ref *(long*)slot) != pos + 1)
+                int claim = Register(OffReaderClaims, pos);
+                switch (WaitForMessage(slot, pos, claim, deadline, cancellationToken))
                 {
-                    if (SkipAbandonedWrite(slot, pos, ref spin, ref waitStart))
-                    {
-                        skipped = true;
-                        break;
-                    }
+                    case SlotState.Hole:
+                        // A producer died or gave up before publishing; the slot is freed: take the next position, our item token is still ours.
+                        Unregister(OffReaderClaims, claim);
+                        Semaphores.Post((IntPtr)(_base + OffSpaces));
+                        continue;
+                    case SlotState.Lost:
+                        // A producer took this slot over, taking this process for dead: that message is gone, and with it our token.
+                        Unregister(OffReaderClaims, claim);
+                        lost = true;
+                        continue;
                 }
 
-                if (skipped)
-                {
-                    // A dead producer's hole: free the slot and take the next position; our item token is still ours.
-                    Free(slot, pos);
-                    continue;
-                }
-
-                *(int*)(slot + 20) = _pid;
-                int length = *(int*)(slot + 8);
-                var encoding = (IpcEncoding)slot[12];
+                int length = *(int*)(slot + OffLength);
+                var encoding = (IpcEncoding)slot[OffEncoding];
                 if ((uint)length > (uint)MessageSize || (byte)encoding > (byte)IpcEncoding.Json)
                 {
                     Free(slot, pos);
+                    Unregister(OffReaderClaims, claim);
                     throw new IpcProtocolException("RingSlotInvalid", $"A slot of the ring {Name} holds an impossible length ({length}) or encoding; the message was discarded.");
                 }
 
@@ -300,6 +321,7 @@ public sealed unsafe class IpcRing : IpcChannel
                 }
 
                 Free(slot, pos);
+                Unregister(OffReaderClaims, claim);
                 return new RawMessage(payload, length, encoding);
             }
         }
@@ -351,13 +373,248 @@ public sealed unsafe class IpcRing : IpcChannel
 
     private byte* Slot(long pos) => _base + OffSlots + ((pos & _mask) * _slotSize);
 
-    /// <summary>Hands the slot read at <paramref name="pos"/> to the producer of the next round, with no stale process ids in it.</summary>
+    /// <summary>Hands the slot read (or skipped) at <paramref name="pos"/> to the producer of the next round.</summary>
     private void Free(byte* slot, long pos)
     {
-        *(int*)(slot + 16) = 0;
-        *(int*)(slot + 20) = 0;
         Volatile.Write(ref *(long*)slot, pos + Capacity);
         Semaphores.Post((IntPtr)(_base + OffSpaces));
+    }
+
+    /// <summary>Records (position, this process) in a claims table; the entry's index, or -1 when the table is full.</summary>
+    private int Register(int table, long pos)
+    {
+        long* t = (long*)(_base + table);
+        int start = (int)((uint)(_pid * 31 + Environment.CurrentManagedThreadId) % ClaimSlots);
+        for (int k = 0; k < ClaimSlots; k++)
+        {
+            int i = (start + k) % ClaimSlots;
+            if (Volatile.Read(ref t[i * 2]) == 0 && Interlocked.CompareExchange(ref t[i * 2], pos + 1, 0) == 0)
+            {
+                Volatile.Write(ref t[(i * 2) + 1], _pid);
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Unregister(int table, int index)
+    {
+        if (index >= 0)
+        {
+            long* t = (long*)(_base + table);
+            Volatile.Write(ref t[(index * 2) + 1], 0);
+            Volatile.Write(ref t[index * 2], 0);
+        }
+    }
+
+    /// <summary>Marks this process's claim as given up, so the others need not wait for it.</summary>
+    private void MarkGaveUp(int table, int index)
+    {
+        if (index >= 0)
+        {
+            Volatile.Write(ref ((long*)(_base + table))[(index * 2) + 1], GaveUp);
+        }
+    }
+
+    /// <summary>Who holds the claim on <paramref name="pos"/> in a claims table, and where (-1 when unknown).</summary>
+    private Holder HolderOf(int table, long pos, out int index)
+    {
+        long* t = (long*)(_base + table);
+        for (int i = 0; i < ClaimSlots; i++)
+        {
+            if (Volatile.Read(ref t[i * 2]) != pos + 1)
+            {
+                continue;
+            }
+
+            long pid = Volatile.Read(ref t[(i * 2) + 1]);
+            if (Volatile.Read(ref t[i * 2]) != pos + 1 || pid == 0)
+            {
+                break;
+            }
+
+            index = i;
+            if (pid == GaveUp)
+            {
+                return Holder.GaveUp;
+            }
+
+            return pid == _pid || Fd.ProcessExists((int)pid) ? Holder.Alive : Holder.Dead;
+        }
+
+        index = -1;
+        return Holder.Unknown;
+    }
+
+    /// <summary>Clears another process's entry for <paramref name="pos"/> once its claim was recovered.</summary>
+    private void ClearClaim(int table, int index, long pos)
+    {
+        if (index >= 0)
+        {
+            long* t = (long*)(_base + table);
+            long pid = Volatile.Read(ref t[(index * 2) + 1]);
+            if (Interlocked.CompareExchange(ref t[(index * 2) + 1], 0, pid) == pid)
+            {
+                Interlocked.CompareExchange(ref t[index * 2], 0, pos + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A producer's wait for its slot to be freed by the previous round's consumer; then it owns the slot (Writing).
+    /// False when a consumer skipped the position meanwhile. A dead consumer's slot is taken over; a live one's never;
+    /// the wait honours the deadline, Ctrl+C and Close, and on leaving marks the claim given up so consumers skip it.
+    /// </summary>
+    private bool WaitForFreeSlot(byte* slot, long pos, int claim, Deadline deadline, CancellationToken cancellationToken)
+    {
+        long previous = pos - Capacity;
+        var wait = new SlotWait(this, deadline, cancellationToken, sending: true);
+        while (true)
+        {
+            long seq = Volatile.Read(ref *(long*)slot);
+            if (seq == pos && Interlocked.CompareExchange(ref *(long*)slot, pos | Writing, pos) == pos)
+            {
+                return true;
+            }
+
+            if ((seq & ~Flags) > pos)
+            {
+                return false;
+            }
+
+            if ((seq & ~Reading) == previous + 1 && wait.ShouldCheckOwner() && Volatile.Read(ref *(long*)(_base + OffDequeue)) > previous)
+            {
+                Holder reader = HolderOf(OffReaderClaims, previous, out int index);
+                bool takeOver = reader switch
+                {
+                    Holder.Dead => wait.Elapsed > System.Diagnostics.Stopwatch.Frequency / 10,
+                    Holder.Unknown or Holder.GaveUp => !IsOrphan(previous) && wait.Elapsed > AbandonTicks,
+                    _ => false,
+                };
+                if (takeOver && Interlocked.CompareExchange(ref *(long*)slot, pos | Writing, seq) == seq)
+                {
+                    ClearClaim(OffReaderClaims, index, previous);
+                    return true;
+                }
+            }
+
+            if (!wait.Pause(out Exception? stop))
+            {
+                MarkGaveUp(OffWriterClaims, claim);
+                throw stop!;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A consumer's wait for the message at its position; then it owns the slot (Reading). A dead or departed
+    /// producer's position is a hole, freed here; a live producer's is waited for within the deadline, and on leaving
+    /// the position goes to the next consumer.
+    /// </summary>
+    private SlotState WaitForMessage(byte* slot, long pos, int claim, Deadline deadline, CancellationToken cancellationToken)
+    {
+        var wait = new SlotWait(this, deadline, cancellationToken, sending: false);
+        while (true)
+        {
+            long seq = Volatile.Read(ref *(long*)slot);
+            if (seq == pos + 1 && Interlocked.CompareExchange(ref *(long*)slot, (pos + 1) | Reading, pos + 1) == pos + 1)
+            {
+                return SlotState.Published;
+            }
+
+            if ((seq & ~Flags) > pos + 1)
+            {
+                return SlotState.Lost;
+            }
+
+            if ((seq & ~Writing) == pos && wait.ShouldCheckOwner())
+            {
+                Holder writer = HolderOf(OffWriterClaims, pos, out int index);
+                bool skip = writer switch
+                {
+                    Holder.GaveUp => true,
+                    Holder.Dead => wait.Elapsed > System.Diagnostics.Stopwatch.Frequency / 10,
+                    Holder.Unknown => seq == pos && wait.Elapsed > AbandonTicks,
+                    _ => false,
+                };
+                if (skip && Interlocked.CompareExchange(ref *(long*)slot, pos + Capacity, seq) == seq)
+                {
+                    ClearClaim(OffWriterClaims, index, pos);
+                    return SlotState.Hole;
+                }
+            }
+
+            if (!wait.Pause(out Exception? stop))
+            {
+                GiveUpPosition(pos, claim);
+                throw stop!;
+            }
+        }
+    }
+
+    /// <summary>A consumer leaving before its message came: the position goes to the next consumer, with the item token.</summary>
+    private void GiveUpPosition(long pos, int claim)
+    {
+        long* orphans = (long*)(_base + OffOrphans);
+        bool handedOn = false;
+        for (int i = 0; i < OrphanSlots && !handedOn; i++)
+        {
+            if (Interlocked.CompareExchange(ref orphans[i], pos + 1, 0) == 0)
+            {
+                Interlocked.Increment(ref *(long*)(_base + OffOrphanCount));
+                handedOn = true;
+            }
+        }
+
+        if (handedOn)
+        {
+            Unregister(OffReaderClaims, claim);
+        }
+        else
+        {
+            // The orphan table is full: the message at this position will be lost; the next producer frees the slot.
+            MarkGaveUp(OffReaderClaims, claim);
+        }
+
+        Semaphores.Post((IntPtr)(_base + OffItems));
+    }
+
+    private bool TryAdoptOrphan(out long pos)
+    {
+        pos = 0;
+        if (Volatile.Read(ref *(long*)(_base + OffOrphanCount)) == 0)
+        {
+            return false;
+        }
+
+        long* orphans = (long*)(_base + OffOrphans);
+        for (int i = 0; i < OrphanSlots; i++)
+        {
+            long entry = Volatile.Read(ref orphans[i]);
+            if (entry != 0 && Interlocked.CompareExchange(ref orphans[i], 0, entry) == entry)
+            {
+                Interlocked.Decrement(ref *(long*)(_base + OffOrphanCount));
+                pos = entry - 1;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsOrphan(long pos)
+    {
+        long* orphans = (long*)(_base + OffOrphans);
+        for (int i = 0; i < OrphanSlots; i++)
+        {
+            if (Volatile.Read(ref orphans[i]) == pos + 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Takes a token from the semaphore at <paramref name="offset"/>: at once, or in slices that honour the deadline and Ctrl+C.</summary>
@@ -404,64 +661,94 @@ public sealed unsafe class IpcRing : IpcChannel
         }
     }
 
-    private bool SkipAbandonedWrite(byte* slot, long pos, ref long spin, ref long waitStart)
+    private enum Holder
     {
-        if (++spin < 1000)
-        {
-            Thread.SpinWait(20);
-            return false;
-        }
-
-        Thread.Yield();
-        if ((spin & 0xFF) != 0)
-        {
-            return false;
-        }
-
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (waitStart == 0)
-        {
-            waitStart = now;
-        }
-
-        int writer = Volatile.Read(ref *(int*)(slot + 16));
-        bool claimedThisRound = Volatile.Read(ref *(long*)slot) == pos;
-        if (!claimedThisRound)
-        {
-            return false;
-        }
-
-        // The writer id is from this round only once written after the claim; a dead id or a long silence means abandoned.
-        return (writer != 0 && writer != _pid && !Fd.ProcessExists(writer) && now - waitStart > System.Diagnostics.Stopwatch.Frequency / 10)
-            || now - waitStart > AbandonTicks;
+        Unknown,
+        Alive,
+        Dead,
+        GaveUp,
     }
 
-    private void RecoverAbandonedRead(byte* slot, long pos, ref long spin, ref long waitStart)
+    private enum SlotState
     {
-        if (++spin < 1000)
+        Published,
+        Hole,
+        Lost,
+    }
+
+    /// <summary>
+    /// The wait of one process for another's slot: a short spin, then yields, then 1 ms sleeps (a stopped peer costs
+    /// the others no CPU); the deadline, Ctrl+C and Close end it. Owners are checked every 256 rounds once spinning ends.
+    /// </summary>
+    private struct SlotWait
+    {
+        private readonly IpcRing _ring;
+        private readonly Deadline _deadline;
+        private readonly CancellationToken _cancellation;
+        private readonly bool _sending;
+        private long _start;
+        private int _rounds;
+
+        public SlotWait(IpcRing ring, Deadline deadline, CancellationToken cancellation, bool sending)
         {
-            Thread.SpinWait(20);
-            return;
+            _ring = ring;
+            _sending = sending;
+            _deadline = deadline;
+            _cancellation = cancellation;
+            _start = 0;
+            _rounds = 0;
         }
 
-        Thread.Yield();
-        if ((spin & 0xFF) != 0)
-        {
-            return;
-        }
+        /// <summary>Ticks since the wait left its spin.</summary>
+        public readonly long Elapsed => _start == 0 ? 0 : System.Diagnostics.Stopwatch.GetTimestamp() - _start;
 
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (waitStart == 0)
-        {
-            waitStart = now;
-        }
+        public readonly bool ShouldCheckOwner() => _rounds >= 1000 && ((_rounds & 0xFF) == 0 || _rounds > 1200);
 
-        long previous = pos - Capacity;
-        int reader = Volatile.Read(ref *(int*)(slot + 20));
-        bool readingPrevious = Volatile.Read(ref *(long*)slot) == previous + 1 && Volatile.Read(ref *(long*)(_base + OffDequeue)) > previous;
-        if (readingPrevious && ((reader != 0 && reader != _pid && !Fd.ProcessExists(reader) && now - waitStart > System.Diagnostics.Stopwatch.Frequency / 10) || now - waitStart > AbandonTicks))
+        public bool Pause(out Exception? stop)
         {
-            Interlocked.CompareExchange(ref *(long*)slot, pos, previous + 1);
+            stop = null;
+            _rounds++;
+            if (_rounds < 1000)
+            {
+                Thread.SpinWait(20);
+                return true;
+            }
+
+            if (_start == 0)
+            {
+                _start = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+
+            if (_cancellation.IsCancellationRequested)
+            {
+                stop = new OperationCanceledException(_cancellation);
+                return false;
+            }
+
+            if (!_ring.IsOpen)
+            {
+                stop = new ObjectDisposedException(_ring.ToString(), "The ring was closed.");
+                return false;
+            }
+
+            if (_deadline.RemainingMilliseconds() == 0)
+            {
+                stop = _sending
+                    ? new IpcTimeoutException("SendTimeout", $"The ring {_ring.Name} waited {_deadline.Timeout} for a consumer that holds the slot this message needs and is alive but not moving (stopped with SIGSTOP or Ctrl+Z, or very slow). This message was not sent; resume that process (kill -CONT), or raise -Timeout.")
+                    : new IpcTimeoutException("ReceiveTimeout", $"The ring {_ring.Name} waited {_deadline.Timeout} for a producer that is writing the next message and is alive but not moving (stopped with SIGSTOP or Ctrl+Z, or very slow). That message is not lost: the next receive gets it. Resume that process (kill -CONT), or raise -Timeout.");
+                return false;
+            }
+
+            if (_rounds < 1200)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.Sleep(1);
+            }
+
+            return true;
         }
     }
 }
