@@ -52,10 +52,7 @@ Describe 'System V message queues' {
             $before = @(Get-SysVQueueIds)
             { New-IpcMessageQueue -Private -MaxBytes $Bytes } | Should -Throw -ErrorId 'ParameterArgumentValidationError,PSIpc.Commands.NewIpcMessageQueueCommand'
             @(Get-SysVQueueIds | Where-Object { $_ -notin $before }) | Should -HaveCount 0
-            if ([System.Environment]::UserName -eq 'root') {
-                # Above msgmnb needs CAP_SYS_RESOURCE: the largest value the kernel keeps is taken as it is.
-                (New-TestQueue -Options @{ MaxBytes = [int]::MaxValue }).MaxBytes | Should -Be ([int]::MaxValue)
-            }
+            (New-TestQueue -Options @{ MaxBytes = 8192 }).MaxBytes | Should -Be 8192 -Because 'a value in range is taken as it is'
         }
 
         It 'leaves the queue with -WhatIf' {

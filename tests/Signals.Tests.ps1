@@ -14,6 +14,16 @@ AfterAll {
 }
 
 Describe 'Get-Signal' {
+    It 'reports a name that matches no signal as ObjectNotFound, as Get-Process does, and goes on' {
+        $found = Get-Signal nosuch, USR1 -ErrorAction SilentlyContinue -ErrorVariable missing
+        $found.Name | Should -Be 'SIGUSR1'
+        $missing | Should -HaveCount 1
+        $missing[0].FullyQualifiedErrorId | Should -Be 'SignalNotFound,PSIpc.Commands.GetSignalCommand'
+        $missing[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $missing[0].TargetObject | Should -Be 'nosuch'
+        Get-Signal 'nosuch*' -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
     It 'lists the platform''s signals with their numbers and default actions' {
         $all = Get-Signal
         ($all | Where-Object Name -EQ 'SIGUSR1').Number | Should -Be 10

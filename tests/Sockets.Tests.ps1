@@ -412,6 +412,35 @@ Describe 'socket errors' {
         finally { $s2 | Stop-IpcSocketServer }
     }
 
+    It 'waits for room in a full Unix listen backlog and times out with ConnectTimeout, never handing out an unconnected channel' {
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p
+        $clients = [System.Collections.Generic.List[object]]::new()
+        try {
+            # The server accepts nothing until it receives: connections pile up in its backlog (128) until it is full.
+            $failure = $null
+            for ($i = 0; $i -lt 400 -and -not $failure; $i++) {
+                try { $clients.Add((Connect-IpcSocket $p -Timeout 0.05 -ErrorAction Stop)) }
+                catch { $failure = $_ }
+            }
+            $failure | Should -Not -BeNullOrEmpty -Because 'a connect to a full backlog must not pretend to succeed'
+            $failure.FullyQualifiedErrorId | Should -Be 'ConnectTimeout,PSIpc.Commands.ConnectIpcSocketCommand'
+            $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $failure.ErrorDetails.Message | Should -Match 'backlog'
+            $clients.Count | Should -BeGreaterOrEqual 100
+            # Once the server accepts, there is room again, and every channel handed out was really connected.
+            Receive-IpcMessage $s -NoWait | Should -BeNullOrEmpty
+            $late = Connect-IpcSocket $p -Timeout 5
+            $clients.Add($late)
+            Send-IpcMessage $late 'made it'
+            Receive-IpcMessage $s -Timeout 10 | Should -Be 'made it'
+        }
+        finally {
+            foreach ($c in $clients) { $c.Dispose() }
+            $s | Stop-IpcSocketServer
+        }
+    }
+
     It 'times out Wait-IpcConnection, and Ctrl+C stops it and a continuous receive' {
         $s = New-IpcSocketServer -Port 0
         try {

@@ -19,6 +19,10 @@ public sealed class ErrorMappingTests
     [InlineData("ETIMEDOUT", ErrorCategory.OperationTimeout)]
     [InlineData("EPIPE", ErrorCategory.ConnectionError)]
     [InlineData("ECONNRESET", ErrorCategory.ConnectionError)]
+    [InlineData("ENOTCONN", ErrorCategory.ConnectionError)]
+    [InlineData("EADDRNOTAVAIL", ErrorCategory.InvalidArgument)]
+    [InlineData("EFBIG", ErrorCategory.InvalidArgument)]
+    [InlineData("ENOSPC", ErrorCategory.ResourceUnavailable)]
     public void ErrnoMapsToCategory(string name, ErrorCategory category)
     {
         int errno = (int)typeof(Errno).GetProperty(name)!.GetValue(null)!;

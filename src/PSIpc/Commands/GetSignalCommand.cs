@@ -17,27 +17,44 @@ public sealed class GetSignalCommand : IpcCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (SignalInfo s in SignalInfo.All)
+        if (Name is null)
         {
-            if (Name is null || Matches(s))
+            foreach (SignalInfo s in SignalInfo.All)
             {
                 WriteObject(s);
+            }
+
+            return;
+        }
+
+        // Each name on its own, as Get-Process does: a name without wildcards that matches nothing is an error.
+        var seen = new System.Collections.Generic.HashSet<int>();
+        foreach (string n in Name)
+        {
+            bool found = false;
+            foreach (SignalInfo s in SignalInfo.All)
+            {
+                if (Matches(n, s))
+                {
+                    found = true;
+                    if (seen.Add(s.Number))
+                    {
+                        WriteObject(s);
+                    }
+                }
+            }
+
+            if (!found && !WildcardPattern.ContainsWildcardCharacters(n))
+            {
+                WriteError(ErrorHelper.Create("SignalNotFound", ErrorCategory.ObjectNotFound, n, $"There is no signal '{n}' on this platform. Get-Signal lists them all; names go with or without SIG (TERM, SIGTERM) or as numbers (15)."));
             }
         }
     }
 
-    private bool Matches(SignalInfo s)
+    private static bool Matches(string n, SignalInfo s)
     {
-        foreach (string n in Name!)
-        {
-            var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
-            var prefixed = new WildcardPattern("SIG" + n, WildcardOptions.IgnoreCase);
-            if (pattern.IsMatch(s.Name) || prefixed.IsMatch(s.Name) || n == s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
+        var prefixed = new WildcardPattern("SIG" + n, WildcardOptions.IgnoreCase);
+        return pattern.IsMatch(s.Name) || prefixed.IsMatch(s.Name) || n == s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

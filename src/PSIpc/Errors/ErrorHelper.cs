@@ -24,7 +24,8 @@ internal static class ErrorHelper
             return ErrorCategory.ResourceExists;
         }
 
-        if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE)
+        if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE
+            || errno == Errno.EFBIG || errno == Errno.EOVERFLOW || errno == Errno.ERANGE || errno == Errno.EADDRNOTAVAIL)
         {
             return ErrorCategory.InvalidArgument;
         }
@@ -39,9 +40,15 @@ internal static class ErrorHelper
             return ErrorCategory.OperationTimeout;
         }
 
-        if (errno == Errno.EPIPE || errno == Errno.ECONNRESET || errno == Errno.ECONNREFUSED || errno == Errno.ENXIO)
+        if (errno == Errno.EPIPE || errno == Errno.ECONNRESET || errno == Errno.ECONNREFUSED || errno == Errno.ENXIO
+            || errno == Errno.ENOTCONN || errno == Errno.ECONNABORTED || errno == Errno.ENETUNREACH || errno == Errno.EHOSTUNREACH)
         {
             return ErrorCategory.ConnectionError;
+        }
+
+        if (errno == Errno.ENOSPC || errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.EDQUOT || errno == Errno.ENOMEM)
+        {
+            return ErrorCategory.ResourceUnavailable;
         }
 
         return ErrorCategory.NotSpecified;

@@ -46,10 +46,37 @@ internal static class Errno
         [LibC.ENOMSG] = "ENOMSG",
         [LibC.EIDRM] = "EIDRM",
         [LibC.E2BIG] = "E2BIG",
+        [LibC.EADDRNOTAVAIL] = "EADDRNOTAVAIL",
+        [LibC.ENOTCONN] = "ENOTCONN",
+        [LibC.EISCONN] = "EISCONN",
+        [LibC.ENETUNREACH] = "ENETUNREACH",
+        [LibC.EHOSTUNREACH] = "EHOSTUNREACH",
+        [LibC.EAFNOSUPPORT] = "EAFNOSUPPORT",
+        [LibC.EPROTOTYPE] = "EPROTOTYPE",
+        [LibC.EOPNOTSUPP] = "EOPNOTSUPP",
+        [LibC.ECONNABORTED] = "ECONNABORTED",
+        [LibC.EOVERFLOW] = "EOVERFLOW",
+        [LibC.ERANGE] = "ERANGE",
+        [LibC.EDEADLK] = "EDEADLK",
+        [LibC.ENOTEMPTY] = "ENOTEMPTY",
+        [LibC.ETXTBSY] = "ETXTBSY",
+        [LibC.EDQUOT] = "EDQUOT",
     };
 
     public static string ToName(int errno) => Names.TryGetValue(errno, out string? name) ? name : "E" + errno.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    public static int EFBIG => LibC.EFBIG;
+    public static int EOVERFLOW => LibC.EOVERFLOW;
+    public static int ERANGE => LibC.ERANGE;
+    public static int EADDRNOTAVAIL => LibC.EADDRNOTAVAIL;
+    public static int ENOTCONN => LibC.ENOTCONN;
+    public static int ECONNABORTED => LibC.ECONNABORTED;
+    public static int ENETUNREACH => LibC.ENETUNREACH;
+    public static int EHOSTUNREACH => LibC.EHOSTUNREACH;
+    public static int ENOSPC => LibC.ENOSPC;
+    public static int EMFILE => LibC.EMFILE;
+    public static int ENFILE => LibC.ENFILE;
+    public static int EDQUOT => LibC.EDQUOT;
     public static int EINTR => LibC.EINTR;
     public static int EAGAIN => LibC.EAGAIN;
     public static int ENXIO => LibC.ENXIO;
@@ -76,6 +103,4 @@ internal static class Errno
     public static int ENOMEM => LibC.ENOMEM;
     public static int EIDRM => LibC.EIDRM;
     public static int E2BIG => LibC.E2BIG;
-    public static int ENOSPC => LibC.ENOSPC;
-    public static int EMFILE => LibC.EMFILE;
 }

@@ -177,9 +177,15 @@ internal static unsafe class Sockets
                 }
 
                 int errno = LibC.errno;
-                if (errno == LibC.EINPROGRESS || errno == LibC.EAGAIN)
+                if (errno == LibC.EINPROGRESS)
                 {
                     return false;
+                }
+
+                if (errno == LibC.EAGAIN)
+                {
+                    // A Unix socket whose listen backlog is full: nothing is in progress; the caller tries again.
+                    throw new NativeException("connect", errno, "The server's listen backlog is full: it is not accepting connections as fast as they come.");
                 }
 
                 if (errno != LibC.EINTR)

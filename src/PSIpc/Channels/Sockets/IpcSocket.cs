@@ -92,15 +92,43 @@ public sealed class IpcSocket : StreamChannel
             ?? throw new ArgumentException($"'{host}' has no address.", nameof(host));
     }
 
+    /// <summary>
+    /// connect(2), tried again every few milliseconds while a Unix server's backlog is full (EAGAIN: unlike TCP,
+    /// nothing is in progress then), within the deadline and Ctrl+C. False when a TCP connect is in progress.
+    /// </summary>
+    private static bool StartConnectWhenBacklogHasRoom(SafeFd fd, SockAddr address, Deadline deadline, CancellationToken cancellationToken)
+    {
+        int pause = 1;
+        while (true)
+        {
+            try
+            {
+                return Sockets.StartConnect(fd, address);
+            }
+            catch (NativeException e) when (e.Errno == Errno.EAGAIN)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int left = deadline.RemainingMilliseconds();
+                if (left == 0)
+                {
+                    throw new IpcTimeoutException("ConnectTimeout", $"{address} did not accept the connection within {deadline.Timeout}: its listen backlog stayed full (the server is not accepting, or not fast enough). Raise -Timeout, or check the server.");
+                }
+
+                Thread.Sleep(left < 0 ? pause : Math.Min(pause, left));
+                pause = Math.Min(pause * 2, 20);
+            }
+        }
+    }
+
     private static IpcSocket Connect(int family, SockAddr address, IpcSocketProtocol protocol, IpcFraming framing, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         SafeFd fd = Sockets.Create(family, datagram: false);
         try
         {
-            if (!Sockets.StartConnect(fd, address))
+            Deadline deadline = Deadline.After(timeout);
+            if (!StartConnectWhenBacklogHasRoom(fd, address, deadline, cancellationToken))
             {
                 using var waiter = new FdWaiter();
-                Deadline deadline = Deadline.After(timeout);
                 waiter.Wait(fd, Fd.POLLOUT, deadline, cancellationToken, static () => { }, () => new IpcTimeoutException("ConnectTimeout", $"Connecting to {address} did not complete within {deadline.Timeout}. Check that the server is running and reachable, or raise -Timeout."));
                 Sockets.CheckConnected(fd);
             }

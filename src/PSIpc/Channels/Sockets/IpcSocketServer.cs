@@ -319,6 +319,11 @@ public sealed class IpcSocketServer : IpcChannel
         {
             return false;
         }
+        catch (NativeException e) when (e.Errno == Errno.EAGAIN)
+        {
+            // A live server whose backlog is full.
+            return true;
+        }
     }
 
     /// <summary>Queues one warning per refused peer (user and process) for the cmdlet that is receiving to write.</summary>
