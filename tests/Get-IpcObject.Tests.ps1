@@ -194,6 +194,25 @@ Describe 'Get-IpcObject' {
         finally { $q.Dispose() }
     }
 
+    It 'lists, for another user, root''s owner-only POSIX queue and semaphore without failing, and the user''s own objects in full' -Skip:(-not (Test-Path -LiteralPath '/dev/mqueue' -PathType Container)) {
+        Assert-CanRunAsNobody
+        $q = New-IpcMessageQueue -Name (New-TestName)
+        $sem = New-IpcSemaphore (New-TestName)
+        try {
+            'a' | Send-IpcMessage $q -Encoding Text
+            $script = "`$all = Get-IpcObject -ErrorAction Stop; `$q = `$all | Where-Object Name -EQ '$($q.Name)'; `$s = `$all | Where-Object Name -EQ '$($sem.Name)'; `$q.Owner; [string]`$q.Size; `$s.Owner; `$mine = New-IpcMessageQueue -Name '/psipc-test-nobody-$PID'; (Get-IpcObject -Owner nobody -Kind MessageQueue).Name; Get-IpcObject -Owner nobody | Remove-IpcObject -Confirm:`$false -ErrorAction Stop; 'removed'"
+            $result = Invoke-IpcPeerAsNobody $script
+            $result.StdErr | Should -BeNullOrEmpty
+            $result.ExitCode | Should -Be 0
+            $result.Lines | Should -Be @('root', '', 'root', "/psipc-test-nobody-$PID", 'removed')
+        }
+        finally {
+            $q | Remove-IpcMessageQueue
+            $sem | Remove-IpcSemaphore
+            Remove-IpcMessageQueue -Name "/psipc-test-nobody-$PID" -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'reports an object that is gone as ObjectNotFound' {
         $q = New-IpcMessageQueue -Private
         $o = Get-IpcObject -Kind MessageQueue | Where-Object Id -EQ $q.Id

@@ -367,8 +367,9 @@ public sealed class IpcObject
 
             return long.Parse(text.AsSpan(at + 6, end - at - 6), CultureInfo.InvariantCulture);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Another user's queue (mode 0600): listed with what lstat tells, its fill unknown.
             return null;
         }
     }
