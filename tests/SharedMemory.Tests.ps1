@@ -14,6 +14,36 @@ AfterAll {
 }
 
 Describe 'New-SharedMemory' {
+    It 'gives a new -Path file exactly -Mode <Mode> with -Force, whatever the umask' -ForEach @(@{ Mode = '0640' }, @{ Mode = '0666' }) {
+        $file = Join-Path $TestDrive "moded-$Mode.bin"
+        $pwsh = Get-PwshCommand
+        $command = "Import-Module '$ModuleManifest'; `$m = New-SharedMemory 4KB -Path '$file' -Mode $Mode -Force; `$m.Mode; `$m.Dispose()"
+        $peer = Start-TestProcess -FileName 'bash' -ArgumentList @('-c', 'umask 077; exec "$@"', 'bash', $pwsh.FileName, $pwsh.Prefix[0], '-NoProfile', '-NonInteractive', '-Command', $command)
+        $result = Wait-TestPeer $peer
+        $result.StdErr | Should -BeNullOrEmpty
+        $result.StdOut.Trim() | Should -Be $Mode
+        Get-FileMode $file | Should -Be $Mode
+    }
+
+    It 'refuses to map, grow or overwrite a file through a symbolic link' {
+        $target = Join-Path $TestDrive 'link-target.bin'
+        Set-Content -LiteralPath $target -Value 'keep' -NoNewline
+        $link = Join-Path $TestDrive 'link.bin'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
+        $err = { New-SharedMemory 64KB -Path $link -Force -ErrorAction Stop } | Should -Throw -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.ErrorDetails.Message | Should -Match 'symbolic link'
+        { Connect-SharedMemory -Path $link -ErrorAction Stop } | Should -Throw
+        (Get-Item -LiteralPath $target).Length | Should -Be 4 -Because 'the target was neither grown nor written'
+        Get-Content -LiteralPath $target -Raw | Should -Be 'keep'
+    }
+
+    It 'leaves no file behind when a new -Path file cannot be made that large' {
+        $file = Join-Path $TestDrive 'too-large.bin'
+        { New-SharedMemory ([long]1 -shl 62) -Path $file -ErrorAction Stop } | Should -Throw
+        $file | Should -Not -Exist
+    }
+
     It 'creates a <Kind> region, owner-only, that reads back what is written' -TestCases @(
         @{ Kind = 'SystemV'; Make = { New-SharedMemory 64KB -Private } }
         @{ Kind = 'Posix'; Make = { New-SharedMemory 64KB -Name (New-TestName) } }

@@ -153,6 +153,16 @@ Describe 'Use-IpcLock' {
 }
 
 Describe 'Lock-IpcFile' {
+    It 'refuses a symbolic link, and never creates a dangling link''s target' {
+        $target = Join-Path $TestDrive 'not-there.lock'
+        $link = Join-Path $TestDrive 'dangling.lock'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $target
+        $err = { Lock-IpcFile -Path $link -NoWait -ErrorAction Stop } | Should -Throw -ErrorId 'open,ELOOP,*' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.ErrorDetails.Message | Should -Match 'symbolic link'
+        $target | Should -Not -Exist
+    }
+
     BeforeAll { $file = Join-Path $TestDrive 'data.lock' }
 
     It 'takes a whole-file lock that excludes util-linux flock until unlocked' {

@@ -76,14 +76,14 @@ internal static unsafe partial class Fd
     }
 
     /// <summary>Opens without throwing; returns null and the errno when open fails.</summary>
-    public static SafeFd? TryOpen(string path, int flags, out int errno)
+    public static SafeFd? TryOpen(string path, int flags, out int errno, uint mode = 0)
     {
         byte[] p = PathBytes(path);
         fixed (byte* pp = p)
         {
             while (true)
             {
-                int fd = LibC.open(pp, flags | LibC.O_CLOEXEC, 0);
+                int fd = LibC.open(pp, flags | LibC.O_CLOEXEC, (ushort)mode);
                 if (fd >= 0)
                 {
                     errno = 0;

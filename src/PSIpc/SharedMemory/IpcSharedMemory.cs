@@ -147,13 +147,47 @@ public sealed unsafe class IpcSharedMemory : IDisposable
     public static IpcSharedMemory CreateFile(string path, long size, uint mode = 0x180, bool force = false)
     {
         CheckSize(size);
-        SafeFd fd = Fd.Open(path, Fd.O_RDWR | LibCFlags.O_CREAT | (force ? 0 : LibCFlags.O_EXCL), mode);
-        return MapFile(IpcSharedMemoryKind.File, fd, path, size, mode, created: !force, readOnly: false, null);
+        // Never through a symbolic link (O_NOFOLLOW): -Force grows and overwrites a file, which must be the one named.
+        // A file made here gets exactly the mode, -Force or not, and is removed again if it cannot be mapped.
+        SafeFd? fd = Fd.TryOpen(path, Fd.O_RDWR | LibCFlags.O_CREAT | LibCFlags.O_EXCL | Fd.O_NOFOLLOW, out int errno, mode);
+        bool created = fd is not null;
+        if (fd is null)
+        {
+            if (errno != Errno.EEXIST || !force)
+            {
+                throw new NativeException("open", errno);
+            }
+
+            fd = NoFollow(path, () => Fd.Open(path, Fd.O_RDWR | Fd.O_NOFOLLOW));
+        }
+
+        try
+        {
+            return MapFile(IpcSharedMemoryKind.File, fd, path, size, mode, created, readOnly: false, null);
+        }
+        catch when (created)
+        {
+            Fd.TryUnlink(path);
+            throw;
+        }
+    }
+
+    /// <summary>Runs an open with O_NOFOLLOW and turns ELOOP into a sentence about the symbolic link.</summary>
+    private static SafeFd NoFollow(string path, Func<SafeFd> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (NativeException e) when (e.Errno == Errno.ELOOP)
+        {
+            throw new ArgumentException($"'{path}' is a symbolic link; PSIpc does not map or grow a file through a link. Give the path of the file itself.", nameof(path), e);
+        }
     }
 
     /// <summary>Maps an existing file.</summary>
     public static IpcSharedMemory ConnectFile(string path, bool readOnly = false) =>
-        MapFile(IpcSharedMemoryKind.File, Fd.Open(path, readOnly ? Fd.O_RDONLY : Fd.O_RDWR), path, 0, 0, created: false, readOnly, null);
+        MapFile(IpcSharedMemoryKind.File, NoFollow(path, () => Fd.Open(path, (readOnly ? Fd.O_RDONLY : Fd.O_RDWR) | Fd.O_NOFOLLOW)), path, 0, 0, created: false, readOnly, null);
 
     /// <summary>Removes the POSIX object <paramref name="name"/> (shm_unlink).</summary>
     public static void Unlink(string name)

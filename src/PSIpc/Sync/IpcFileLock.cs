@@ -47,7 +47,17 @@ public sealed class IpcFileLock : IDisposable
         }
 
         bool range = offset is not null || length is not null;
-        SafeFd fd = Fd.Open(path, (shared && !range ? Fd.O_RDONLY : Fd.O_RDWR) | LibCFlags.O_CREAT, 0x180);
+        SafeFd fd;
+        try
+        {
+            // Never through a symbolic link: a dangling one would make PSIpc create its target.
+            fd = Fd.Open(path, (shared && !range ? Fd.O_RDONLY : Fd.O_RDWR) | LibCFlags.O_CREAT | Fd.O_NOFOLLOW, 0x180);
+        }
+        catch (NativeException e) when (e.Errno == Errno.ELOOP)
+        {
+            throw new NativeException("open", e.Errno, $"'{path}' is a symbolic link, and PSIpc does not lock (or create) a file through a link. Lock the file itself.");
+        }
+
         try
         {
             Deadline deadline = Deadline.After(timeout);
