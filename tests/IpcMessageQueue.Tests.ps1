@@ -55,6 +55,19 @@ Describe 'System V message queues' {
             (New-TestQueue -Options @{ MaxBytes = 8192 }).MaxBytes | Should -Be 8192 -Because 'a value in range is taken as it is'
         }
 
+        It 'refuses key 0, which the kernel reads as IPC_PRIVATE, for queues and segments alike' -ForEach @(
+            @{ Call = { New-IpcMessageQueue -Key 0 } ; Id = 'InvalidKey,PSIpc.Commands.NewIpcMessageQueueCommand' }
+            @{ Call = { Connect-IpcMessageQueue -Key 0 -ErrorAction Stop } ; Id = 'InvalidKey,PSIpc.Commands.ConnectIpcMessageQueueCommand' }
+            @{ Call = { New-SharedMemory 4KB -Key 0 } ; Id = 'InvalidKey,PSIpc.Commands.NewSharedMemoryCommand' }
+            @{ Call = { Connect-SharedMemory -Key 0 -ErrorAction Stop } ; Id = 'InvalidKey,PSIpc.Commands.ConnectSharedMemoryCommand' }
+        ) {
+            $before = @(Get-SysVQueueIds) + @(Get-SysVSegmentIds)
+            $err = $Call | Should -Throw -ErrorId $Id -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.ErrorDetails.Message | Should -Match 'IPC_PRIVATE.*-Private'
+            @(@(Get-SysVQueueIds) + @(Get-SysVSegmentIds) | Where-Object { $_ -notin $before }) | Should -HaveCount 0
+        }
+
         It 'leaves the queue with -WhatIf' {
             $q = New-TestQueue
             $q | Remove-IpcMessageQueue -WhatIf

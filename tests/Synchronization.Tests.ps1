@@ -69,6 +69,7 @@ Describe 'IPC semaphores' {
             try {
                 $err = { Unlock-IpcSemaphore $s -ErrorAction Stop } | Should -Throw -ErrorId 'SemaphoreOverflow,*' -PassThru
                 $err.ErrorDetails.Message | Should -Match 'maximum'
+                $err.CategoryInfo.Category | Should -Be 'LimitsExceeded'
             }
             finally { $s | Remove-IpcSemaphore }
         }

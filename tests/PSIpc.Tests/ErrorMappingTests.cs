@@ -21,7 +21,8 @@ public sealed class ErrorMappingTests
     [InlineData("ECONNRESET", ErrorCategory.ConnectionError)]
     [InlineData("ENOTCONN", ErrorCategory.ConnectionError)]
     [InlineData("EADDRNOTAVAIL", ErrorCategory.InvalidArgument)]
-    [InlineData("EFBIG", ErrorCategory.InvalidArgument)]
+    [InlineData("EFBIG", ErrorCategory.LimitsExceeded)]
+    [InlineData("EOVERFLOW", ErrorCategory.LimitsExceeded)]
     [InlineData("ENOSPC", ErrorCategory.ResourceUnavailable)]
     public void ErrnoMapsToCategory(string name, ErrorCategory category)
     {

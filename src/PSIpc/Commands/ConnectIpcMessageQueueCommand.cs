@@ -49,7 +49,7 @@ public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
         }
         catch (Exception e) when (e is NativeException or ArgumentException or PlatformNotSupportedException)
         {
-            WriteIpcError(e, target, $"Cannot open the message queue {target}", e is ArgumentException ? "InvalidQueueName" : null);
+            WriteIpcError(e, target, $"Cannot open the message queue {target}", e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class ConnectSharedMemoryCommand : IpcCmdlet
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {
-            WriteIpcError(e, target, $"Cannot attach the shared memory {target}", e is ArgumentException ? "InvalidName" : null);
+            WriteIpcError(e, target, $"Cannot attach the shared memory {target}", e is ArgumentException ae ? ArgumentErrorId(ae, "NotMappable") : null);
         }
     }
 }

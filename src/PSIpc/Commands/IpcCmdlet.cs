@@ -56,6 +56,19 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The error id for an ArgumentException, after the argument it names (InvalidKey, InvalidPath, InvalidSize,
+    /// InvalidName), so that an id names what was wrong; <paramref name="fallback"/> when it names none.
+    /// </summary>
+    protected static string ArgumentErrorId(ArgumentException e, string fallback) => e.ParamName switch
+    {
+        "key" => "InvalidKey",
+        "path" => "InvalidPath",
+        "size" or "capacity" or "messageSize" => "InvalidSize",
+        "name" => "InvalidName",
+        _ => fallback,
+    };
+
     /// <summary>Cancellation by Ctrl+C is not an error: it stops the pipeline.</summary>
     protected void ThrowIfStopping(Exception exception)
     {

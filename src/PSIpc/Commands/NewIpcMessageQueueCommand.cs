@@ -81,7 +81,7 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
         }
         catch (Exception e) when (e is NativeException or ArgumentException or PlatformNotSupportedException)
         {
-            ThrowIpcError(e, ParameterSetName == "Name" ? Name : target, $"Cannot create the {target}", e is ArgumentException ? "InvalidQueueName" : null);
+            ThrowIpcError(e, ParameterSetName == "Name" ? Name : target, $"Cannot create the {target}", e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
         }
     }
 }

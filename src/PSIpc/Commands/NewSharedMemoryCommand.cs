@@ -86,7 +86,7 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {
-            ThrowIpcError(e, ParameterSetName switch { "Name" => Name, "Path" => path, _ => target }, $"Cannot create the {target}", e is ArgumentException ? (ParameterSetName == "Name" && e.Message.Contains("not a POSIX", StringComparison.Ordinal) ? "InvalidName" : "InvalidSize") : null);
+            ThrowIpcError(e, ParameterSetName switch { "Name" => Name, "Path" => path, _ => target }, $"Cannot create the {target}", e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidSize") : null);
         }
     }
 }

@@ -25,7 +25,7 @@ internal static class ErrorHelper
         }
 
         if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE
-            || errno == Errno.EFBIG || errno == Errno.EOVERFLOW || errno == Errno.ERANGE || errno == Errno.EADDRNOTAVAIL)
+            || errno == Errno.ERANGE || errno == Errno.EADDRNOTAVAIL)
         {
             return ErrorCategory.InvalidArgument;
         }
@@ -44,6 +44,11 @@ internal static class ErrorHelper
             || errno == Errno.ENOTCONN || errno == Errno.ECONNABORTED || errno == Errno.ENETUNREACH || errno == Errno.EHOSTUNREACH)
         {
             return ErrorCategory.ConnectionError;
+        }
+
+        if (errno == Errno.EFBIG || errno == Errno.EOVERFLOW)
+        {
+            return ErrorCategory.LimitsExceeded;
         }
 
         if (errno == Errno.ENOSPC || errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.EDQUOT || errno == Errno.ENOMEM)

@@ -80,6 +80,7 @@ public sealed unsafe class IpcSharedMemory : IDisposable
     public static IpcSharedMemory CreateSysV(int? key, long size, uint mode = 0x180, bool force = false)
     {
         CheckSize(size);
+        SysVMessageQueue.CheckKey(key);
         int flags = SysVMessageQueues.IPC_CREAT | (force ? 0 : SysVMessageQueues.IPC_EXCL) | (int)(mode & 0x1FF);
         int id;
         try
@@ -104,7 +105,11 @@ public sealed unsafe class IpcSharedMemory : IDisposable
     }
 
     /// <summary>Attaches to the System V segment with <paramref name="key"/>.</summary>
-    public static IpcSharedMemory ConnectSysV(int key, bool readOnly = false) => AttachSysV(SharedMemoryNative.ShmGet(key, 0, 0), key, readOnly);
+    public static IpcSharedMemory ConnectSysV(int key, bool readOnly = false)
+    {
+        SysVMessageQueue.CheckKey(key);
+        return AttachSysV(SharedMemoryNative.ShmGet(key, 0, 0), key, readOnly);
+    }
 
     /// <summary>Attaches to the System V segment with id <paramref name="id"/>.</summary>
     public static IpcSharedMemory ConnectSysVById(int id, bool readOnly = false)

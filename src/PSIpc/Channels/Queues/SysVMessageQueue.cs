@@ -71,6 +71,7 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     public static SysVMessageQueue Create(int? key, uint mode = 0x180, bool force = false, long? maxBytes = null)
     {
         CheckLayout();
+        CheckKey(key);
         int flags = SysVMessageQueues.IPC_CREAT | (force ? 0 : SysVMessageQueues.IPC_EXCL) | (int)(mode & 0x1FF);
         int id = SysVMessageQueues.Get(key ?? SysVMessageQueues.IPC_PRIVATE, flags);
         try
@@ -94,7 +95,17 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     public static SysVMessageQueue Connect(int key)
     {
         CheckLayout();
+        CheckKey(key);
         return new SysVMessageQueue(SysVMessageQueues.Get(key, 0), key);
+    }
+
+    /// <summary>Key 0 is IPC_PRIVATE to the kernel: a new private queue every time, never the one a user means by "key 0".</summary>
+    internal static void CheckKey(int? key)
+    {
+        if (key == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(key), "Key 0 is IPC_PRIVATE to the kernel: it always makes a new private object that no one else can find by key. Use -Private for that, or choose a key other than 0.");
+        }
     }
 
     /// <summary>Opens the existing queue with id <paramref name="id"/>.</summary>
