@@ -36,10 +36,11 @@ public sealed unsafe class IpcRing : IpcChannel
     private const int OffSpaces = 256;
     private const int OffOrphans = 320; // positions + 1 that a consumer gave up on (0: empty), for the next consumer
     private const int OrphanSlots = 16;
-    private const int ClaimSlots = 64; // per table: (position + 1, process id) of every claim in progress
+    private const int ClaimSlots = 64; // per table: (position + 1, process id) of every claim in progress, a cache line each
+    private const int ClaimStride = 8; // longs: entries of different processes never share a cache line
     private const int OffWriterClaims = 448;
-    private const int OffReaderClaims = OffWriterClaims + (ClaimSlots * 16);
-    private const int OffSlots = OffReaderClaims + (ClaimSlots * 16);
+    private const int OffReaderClaims = OffWriterClaims + (ClaimSlots * ClaimStride * 8);
+    private const int OffSlots = OffReaderClaims + (ClaimSlots * ClaimStride * 8);
     private const int SlotHeader = 64; // seq, length, encoding: a cache line of its own, so payloads are 64-byte aligned
     private const int OffLength = 8;
     private const int OffEncoding = 12;
@@ -52,6 +53,7 @@ public sealed unsafe class IpcRing : IpcChannel
 
     private static readonly bool CanSpin = Environment.ProcessorCount > 1;
     private static readonly long AbandonTicks = System.Diagnostics.Stopwatch.Frequency * 5;
+    private static readonly long SizeCheckTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
 
     private readonly IpcSharedMemory _region;
     private readonly byte* _base;
@@ -60,6 +62,7 @@ public sealed unsafe class IpcRing : IpcChannel
     private readonly int _slotSize;
     private readonly int _pid = Environment.ProcessId;
     private int _active;
+    private long _sizeCheckedAt;
 
     private IpcRing(string name, IpcSharedMemory region)
         : base(IpcFraming.Message)
@@ -212,7 +215,7 @@ public sealed unsafe class IpcRing : IpcChannel
                 throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Capacity} messages).");
             }
 
-            _region.CheckNotTruncated(_region.Size);
+            CheckRegion();
             long pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
             byte* slot = Slot(pos);
             int claim = Register(OffWriterClaims, pos);
@@ -273,7 +276,7 @@ public sealed unsafe class IpcRing : IpcChannel
                 return null;
             }
 
-            _region.CheckNotTruncated(_region.Size);
+            CheckRegion();
             bool adopted = TryAdoptOrphan(out long pos);
             bool lost = false;
             while (!lost)
@@ -353,13 +356,26 @@ public sealed unsafe class IpcRing : IpcChannel
 
         try
         {
-            // A peer that shrinks the object must get an error here, not a SIGBUS that ends the session.
-            _region.CheckNotTruncated(_region.Size);
+            CheckRegion();
         }
         catch
         {
             Interlocked.Decrement(ref _active);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A peer that shrinks the object must get an error, not a SIGBUS that ends the session: its size is checked
+    /// (fstat) before slots are touched, at most once a millisecond, so a tight loop pays for no system call per message.
+    /// </summary>
+    private void CheckRegion()
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (now - Volatile.Read(ref _sizeCheckedAt) > SizeCheckTicks)
+        {
+            _region.CheckNotTruncated(_region.Size);
+            Volatile.Write(ref _sizeCheckedAt, now);
         }
     }
 
@@ -388,9 +404,9 @@ public sealed unsafe class IpcRing : IpcChannel
         for (int k = 0; k < ClaimSlots; k++)
         {
             int i = (start + k) % ClaimSlots;
-            if (Volatile.Read(ref t[i * 2]) == 0 && Interlocked.CompareExchange(ref t[i * 2], pos + 1, 0) == 0)
+            if (Volatile.Read(ref t[i * ClaimStride]) == 0 && Interlocked.CompareExchange(ref t[i * ClaimStride], pos + 1, 0) == 0)
             {
-                Volatile.Write(ref t[(i * 2) + 1], _pid);
+                Volatile.Write(ref t[(i * ClaimStride) + 1], _pid);
                 return i;
             }
         }
@@ -403,8 +419,8 @@ public sealed unsafe class IpcRing : IpcChannel
         if (index >= 0)
         {
             long* t = (long*)(_base + table);
-            Volatile.Write(ref t[(index * 2) + 1], 0);
-            Volatile.Write(ref t[index * 2], 0);
+            Volatile.Write(ref t[(index * ClaimStride) + 1], 0);
+            Volatile.Write(ref t[index * ClaimStride], 0);
         }
     }
 
@@ -413,7 +429,7 @@ public sealed unsafe class IpcRing : IpcChannel
     {
         if (index >= 0)
         {
-            Volatile.Write(ref ((long*)(_base + table))[(index * 2) + 1], GaveUp);
+            Volatile.Write(ref ((long*)(_base + table))[(index * ClaimStride) + 1], GaveUp);
         }
     }
 
@@ -423,13 +439,13 @@ public sealed unsafe class IpcRing : IpcChannel
         long* t = (long*)(_base + table);
         for (int i = 0; i < ClaimSlots; i++)
         {
-            if (Volatile.Read(ref t[i * 2]) != pos + 1)
+            if (Volatile.Read(ref t[i * ClaimStride]) != pos + 1)
             {
                 continue;
             }
 
-            long pid = Volatile.Read(ref t[(i * 2) + 1]);
-            if (Volatile.Read(ref t[i * 2]) != pos + 1 || pid == 0)
+            long pid = Volatile.Read(ref t[(i * ClaimStride) + 1]);
+            if (Volatile.Read(ref t[i * ClaimStride]) != pos + 1 || pid == 0)
             {
                 break;
             }
@@ -453,10 +469,10 @@ public sealed unsafe class IpcRing : IpcChannel
         if (index >= 0)
         {
             long* t = (long*)(_base + table);
-            long pid = Volatile.Read(ref t[(index * 2) + 1]);
-            if (Interlocked.CompareExchange(ref t[(index * 2) + 1], 0, pid) == pid)
+            long pid = Volatile.Read(ref t[(index * ClaimStride) + 1]);
+            if (Interlocked.CompareExchange(ref t[(index * ClaimStride) + 1], 0, pid) == pid)
             {
-                Interlocked.CompareExchange(ref t[index * 2], 0, pos + 1);
+                Interlocked.CompareExchange(ref t[index * ClaimStride], 0, pos + 1);
             }
         }
     }
