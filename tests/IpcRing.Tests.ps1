@@ -13,6 +13,16 @@ AfterAll {
 }
 
 Describe 'New-IpcRing' {
+    It 'says NotARing, not InvalidName, for shared memory that is not a ring' {
+        $m = New-SharedMemory 64KB -Name (New-TestName)
+        try {
+            $err = { Connect-IpcRing $m.Name -ErrorAction Stop } | Should -Throw -ErrorId 'NotARing,PSIpc.Commands.ConnectIpcRingCommand' -PassThru
+            $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $err.ErrorDetails.Message | Should -Match 'not a PSIpc ring'
+        }
+        finally { $m | Remove-SharedMemory }
+    }
+
     It 'creates an owner-only ring, rounded up to a power of two, that others connect to' {
         $r = New-IpcRing (New-TestName) -Capacity 5 -MessageSize 100
         try {

@@ -38,6 +38,13 @@ Describe 'New-SharedMemory' {
         Get-Content -LiteralPath $target -Raw | Should -Be 'keep'
     }
 
+    It 'says NotMappable, not InvalidName, for an empty file' {
+        $file = Join-Path $TestDrive 'empty.bin'
+        Set-Content -LiteralPath $file -Value '' -NoNewline
+        $err = { Connect-SharedMemory -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'NotMappable,PSIpc.Commands.ConnectSharedMemoryCommand' -PassThru
+        $err.ErrorDetails.Message | Should -Match 'empty'
+    }
+
     It 'leaves no file behind when a new -Path file cannot be made that large' {
         $file = Join-Path $TestDrive 'too-large.bin'
         { New-SharedMemory ([long]1 -shl 62) -Path $file -ErrorAction Stop } | Should -Throw

@@ -184,6 +184,31 @@ Start-Sleep -Seconds 30
         finally { $s | Stop-IpcSocketServer }
     }
 
+    It 'keeps serving when a client never reads its replies, with a reply -Timeout that drops that client' {
+        $p = Get-FreePath
+        $s = New-IpcSocketServer $p
+        try {
+            # A client that floods requests and never reads a reply: the replies fill its socket buffers.
+            $flood = Start-IpcPeer -Script "`$c = Connect-IpcSocket '$p'; 1..3000 | ForEach-Object { 'x' * 1000 } | Send-IpcMessage `$c -Encoding Text -Timeout 30 -ErrorAction SilentlyContinue; Start-Sleep -Seconds 30"
+            $good = $null
+            $dropped = 0
+            # The README's one-line server, with the fix: a reply that cannot be written within 1 s drops that client.
+            $served = Receive-IpcMessage $s -Continuous -AsEnvelope -Timeout 20 -ErrorAction SilentlyContinue | ForEach-Object {
+                $m = $_
+                try { Send-IpcMessage $m.Sender $m.Body.ToUpper() -Encoding Text -Timeout 1 -ErrorAction Stop }
+                catch { Close-IpcChannel $m.Sender; $dropped++ }
+                if ($dropped -and -not $good) {
+                    $good = Start-IpcPeer -Script "`$c = Connect-IpcSocket '$p'; 1..3 | ForEach-Object { Send-IpcMessage `$c ""ok `$_"" -Encoding Text; Receive-IpcMessage `$c -Timeout 20 }"
+                }
+                if ($m.Body -like 'ok *') { $m.Body }
+            } | Select-Object -First 3
+            $dropped | Should -Be 1 -Because 'the client that never reads is dropped once its reply cannot be written'
+            $served | Should -Be @('ok 1', 'ok 2', 'ok 3') -Because 'the other clients are still served'
+            (Wait-TestPeer $good).StdOut.Trim() -split '\s*\n\s*' | Should -Be @('OK 1', 'OK 2', 'OK 3')
+        }
+        finally { $s | Stop-IpcSocketServer }
+    }
+
     It 'goes on when a client is killed with SIGKILL mid-stream, or breaks a frame' {
         $exe = Build-CPeer 'sock_client'
         $p = Get-FreePath

@@ -23,7 +23,7 @@ public sealed class ConnectIpcRingCommand : IpcCmdlet
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {
-            WriteIpcError(e, Name, $"Cannot open the ring {Name}", e is ArgumentException ? "InvalidName" : null);
+            WriteIpcError(e, Name, $"Cannot open the ring {Name}", e is ArgumentException ae ? ArgumentErrorId(ae, "NotARing") : null);
         }
     }
 }

@@ -51,7 +51,7 @@ public sealed class NewIpcRingCommand : IpcCmdlet
         }
         catch (Exception e) when (e is NativeException or ArgumentException)
         {
-            ThrowIpcError(e, Name, $"Cannot create the ring {Name}", e is ArgumentOutOfRangeException ? "InvalidRingSize" : e is ArgumentException ? "InvalidName" : null);
+            ThrowIpcError(e, Name, $"Cannot create the ring {Name}", e is ArgumentOutOfRangeException ? "InvalidRingSize" : e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidRingSize") : null);
         }
     }
 }

@@ -77,7 +77,7 @@ public sealed unsafe class IpcRing : IpcChannel
 
         if (*(ulong*)_base != Magic || *(int*)(_base + 8) != Version)
         {
-            throw new ArgumentException($"'{name}' is shared memory but not a PSIpc ring (version {Version}).", nameof(name));
+            throw new ArgumentException($"'{name}' is shared memory but not a PSIpc ring (version {Version}): a ring made by an older PSIpc, or another program's object. Make the ring again with New-IpcRing.");
         }
 
         Capacity = *(int*)(_base + OffCapacity);
@@ -87,7 +87,7 @@ public sealed unsafe class IpcRing : IpcChannel
         _shift = System.Numerics.BitOperations.Log2((uint)Capacity);
         if (region.Size < OffSlots + ((long)Capacity * _slotSize))
         {
-            throw new ArgumentException($"The ring '{name}' is smaller than its header says.", nameof(name));
+            throw new ArgumentException($"The ring '{name}' is smaller than its header says: it was truncated, or is not a ring.");
         }
 
         ChannelRegistry.Track(this);

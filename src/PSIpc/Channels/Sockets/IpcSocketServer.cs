@@ -214,6 +214,13 @@ public sealed class IpcSocketServer : IpcChannel
             for (int i = 0; i < clients.Length; i++)
             {
                 IpcSocket c = clients[(_next + i) % clients.Length];
+                if (!c.IsOpen)
+                {
+                    // Closed by the script (Close-IpcChannel $m.Sender): what it still had buffered is not delivered.
+                    Drop(c);
+                    continue;
+                }
+
                 RawMessage? raw;
                 try
                 {
