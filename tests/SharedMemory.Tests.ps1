@@ -47,7 +47,9 @@ Describe 'New-SharedMemory' {
 
     It 'leaves no file behind when a new -Path file cannot be made that large' {
         $file = Join-Path $TestDrive 'too-large.bin'
-        { New-SharedMemory ([long]1 -shl 62) -Path $file -ErrorAction Stop } | Should -Throw
+        $err = { New-SharedMemory ([long]1 -shl 62) -Path $file -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Match '^(ftruncate,EFBIG|InvalidSize),'
+        $err.CategoryInfo.Category | Should -BeIn @('LimitsExceeded', 'InvalidArgument')
         $file | Should -Not -Exist
     }
 

@@ -437,6 +437,12 @@ Describe 'socket errors' {
         finally { $s2 | Stop-IpcSocketServer }
     }
 
+    It 'names errno EADDRNOTAVAIL when asked to listen on an address this machine does not have' {
+        # bind(2) only: no packet leaves the machine.
+        $err = { New-IpcSocketServer -Port 0 -Address 192.0.2.1 } | Should -Throw -ErrorId 'bind,EADDRNOTAVAIL,PSIpc.Commands.NewIpcSocketServerCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
     It 'waits for room in a full Unix listen backlog and times out with ConnectTimeout, never handing out an unconnected channel' {
         $p = Get-FreePath
         $s = New-IpcSocketServer $p
