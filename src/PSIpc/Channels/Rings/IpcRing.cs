@@ -58,7 +58,6 @@ public sealed unsafe class IpcRing : IpcChannel
     private readonly IpcSharedMemory _region;
     private readonly byte* _base;
     private readonly long _mask;
-    private readonly int _shift;
     private readonly int _slotSize;
     private readonly int _pid = Environment.ProcessId;
     private int _active;
@@ -84,7 +83,6 @@ public sealed unsafe class IpcRing : IpcChannel
         _slotSize = *(int*)(_base + OffSlotSize);
         MessageSize = *(int*)(_base + OffMessageSize);
         _mask = Capacity - 1;
-        _shift = System.Numerics.BitOperations.Log2((uint)Capacity);
         if (region.Size < OffSlots + ((long)Capacity * _slotSize))
         {
             throw new ArgumentException($"The ring '{name}' is smaller than its header says: it was truncated, or is not a ring.");
