@@ -69,6 +69,15 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
         _ => fallback,
     };
 
+    /// <summary>Writes what a channel noted while it received or accepted, such as peers a server refused.</summary>
+    protected void WriteChannelWarnings(IpcChannel channel)
+    {
+        foreach (string warning in channel.TakeReceiveWarnings())
+        {
+            WriteWarning(warning);
+        }
+    }
+
     /// <summary>Cancellation by Ctrl+C is not an error: it stops the pipeline.</summary>
     protected void ThrowIfStopping(Exception exception)
     {

@@ -56,11 +56,11 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             try
             {
                 message = Channel.Receive(Timeout, Encoding, new MessageOptions(Type, null, NoWait), CancelToken);
-                WriteChannelWarnings();
+                WriteChannelWarnings(Channel);
             }
             catch (IpcClientException e)
             {
-                WriteChannelWarnings();
+                WriteChannelWarnings(Channel);
                 // One client of a server failed: report it, and go on with the others.
                 WriteIpcError(e.InnerException ?? e, e.Client, e.Message);
                 i--;
@@ -68,14 +68,14 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             }
             catch (IpcPayloadException e)
             {
-                WriteChannelWarnings();
+                WriteChannelWarnings(Channel);
                 // One message could not be decoded: report it and go on with the next (it counts as received).
                 WriteIpcError(e, Channel, $"Cannot decode a message from {Channel}");
                 continue;
             }
             catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
             {
-                WriteChannelWarnings();
+                WriteChannelWarnings(Channel);
                 ThrowIpcError(e, Channel, $"Cannot receive from {Channel}");
             }
 
@@ -89,12 +89,4 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
         }
     }
 
-    /// <summary>What the channel noted while receiving, such as peers a server refused.</summary>
-    private void WriteChannelWarnings()
-    {
-        foreach (string warning in Channel.TakeReceiveWarnings())
-        {
-            WriteWarning(warning);
-        }
-    }
 }

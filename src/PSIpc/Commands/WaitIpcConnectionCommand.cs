@@ -22,22 +22,13 @@ public sealed class WaitIpcConnectionCommand : IpcCmdlet
         try
         {
             IpcSocket client = Server.Accept(Timeout, CancelToken);
-            WriteRefusals();
+            WriteChannelWarnings(Server);
             WriteObject(client);
         }
         catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or OperationCanceledException)
         {
-            WriteRefusals();
+            WriteChannelWarnings(Server);
             ThrowIpcError(e, Server, $"Cannot accept a connection on {Server.EndPoint}");
-        }
-    }
-
-    /// <summary>One warning per peer the server refused while this waited.</summary>
-    private void WriteRefusals()
-    {
-        foreach (string warning in Server.TakeReceiveWarnings())
-        {
-            WriteWarning(warning);
         }
     }
 }
