@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'bin/PSIpc.dll'
+    RootModule           = 'PSIpc.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '4f6b0a52-2d0c-4a51-9c59-7f0e3c1d8a21'
     Author               = 'The PSIpc developers'

@@ -4,7 +4,8 @@ Builds, documents, tests and packages PSIpc.
 
 .DESCRIPTION
 Tasks:
-  Build    dotnet build of src/PSIpc into bin/ (the folder PSIpc.psd1 loads), with the manifest's ModuleVersion.
+  Build    dotnet build of src/PSIpc and src/PSIpc.Loader into bin/ (the folder PSIpc.psm1 loads), with the
+           manifest's ModuleVersion.
   Help     en-US/PSIpc.dll-Help.xml and about_PSIpc.help.txt from docs/: PlatyPS's New-ExternalHelp when PlatyPS is
            installed, else the project's Markdig-based src/PSIpc.HelpGen (which dotnet build also runs).
   Test     the Pester suite under Pester 5.9.1 (from NuGet), run by tools/PesterTest.ps1 in a fresh pwsh; NUnit XML
@@ -48,7 +49,10 @@ function Invoke-Native {
 
 function Invoke-Build {
     "build: PSIpc $version ($Configuration)"
-    Invoke-Native 'dotnet' @('build', [System.IO.Path]::Combine($root, 'src', 'PSIpc', 'PSIpc.csproj'), '-c', $Configuration, "-p:ModuleVersion=$version", '-nologo', '-v', 'quiet')
+    foreach ($project in 'PSIpc.Loader', 'PSIpc') {
+        $path = [System.IO.Path]::Combine($root, 'src', $project, "$project.csproj")
+        Invoke-Native 'dotnet' @('build', $path, '-c', $Configuration, "-p:ModuleVersion=$version", '-nologo', '-v', 'quiet')
+    }
 }
 
 function Invoke-Help {
@@ -79,10 +83,10 @@ function Invoke-Package {
     $target = [System.IO.Path]::Combine($OutputPath, 'PSIpc', $version)
     if ([System.IO.Directory]::Exists($target)) { [System.IO.Directory]::Delete($target, $true) }
     $null = [System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine($target, 'bin'))
-    foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'LICENSE', 'README.md') {
+    foreach ($file in 'PSIpc.psd1', 'PSIpc.psm1', 'PSIpc.Format.ps1xml', 'LICENSE', 'README.md') {
         [System.IO.File]::Copy([System.IO.Path]::Combine($root, $file), [System.IO.Path]::Combine($target, $file))
     }
-    foreach ($file in 'PSIpc.dll', 'PSIpc.deps.json', 'Tmds.LibC.dll') {
+    foreach ($file in 'PSIpc.Loader.dll', 'PSIpc.dll', 'PSIpc.deps.json') {
         $source = [System.IO.Path]::Combine($bin, $file)
         if ([System.IO.File]::Exists($source)) { [System.IO.File]::Copy($source, [System.IO.Path]::Combine($target, 'bin', $file)) }
     }

@@ -59,6 +59,62 @@ Describe 'PSIpc module' {
             Join-Path $pwshDir 'Tmds.LibC.dll' | Should -Not -Exist
         }
 
+        It 'loads PSIpc and Tmds.LibC into a load context named PSIpc, and only the loader into Default' {
+            $script = @'
+$p = New-IpcPipe; $p.Dispose()
+foreach ($name in 'PSIpc', 'Tmds.LibC', 'PSIpc.Loader') {
+    $assembly = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name }
+    "$name=$(@($assembly).Count):$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($assembly).Name)"
+}
+'@
+            $result = Wait-TestPeer (Start-IpcPeer -Script $script)
+            $result.StdErr | Should -BeNullOrEmpty
+            $result.StdOut -split "`n" | ForEach-Object Trim | Where-Object { $_ } | Should -Be @('PSIpc=1:PSIpc', 'Tmds.LibC=1:PSIpc', 'PSIpc.Loader=1:Default')
+        }
+
+        Context 'another module loaded a different Tmds.LibC first' {
+            BeforeAll {
+                # The fixture: a module of our own whose assembly is called Tmds.LibC, version 9.0, with none of its API.
+                $fixture = Join-Path $TestDrive 'ClashFixture'
+                $null = New-Item -ItemType Directory -Path $fixture
+                # Add-Type names its assemblies at random, so the fixture is compiled with the Roslyn that Add-Type loads.
+                Add-Type -TypeDefinition 'public static class PSIpcClashFixtureWarmUp { }'
+                $tree = [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText(@'
+[assembly: System.Reflection.AssemblyVersion("9.0.0.0")]
+namespace Tmds.Linux { public static class LibC { public static int Version => 9; } }
+'@)
+                $framework = [System.IO.Path]::GetDirectoryName([object].Assembly.Location)
+                $references = [Microsoft.CodeAnalysis.MetadataReference[]]@(
+                    foreach ($file in [object].Assembly.Location, (Join-Path $framework 'System.Runtime.dll')) { [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile($file) })
+                $options = [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary)
+                $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create('Tmds.LibC', [Microsoft.CodeAnalysis.SyntaxTree[]]@($tree), $references, $options)
+                $stream = [System.IO.File]::Create((Join-Path $fixture 'Tmds.LibC.dll'))
+                try { $emitted = $compilation.Emit($stream) } finally { $stream.Dispose() }
+                $emitted.Success | Should -BeTrue -Because ($emitted.Diagnostics -join '; ')
+                Set-Content -LiteralPath (Join-Path $fixture 'ClashFixture.psm1') -Value 'Add-Type -Path (Join-Path $PSScriptRoot Tmds.LibC.dll)'
+                $useFixture = "Import-Module '$fixture/ClashFixture.psm1' -ErrorAction Stop; [Tmds.Linux.LibC]::Version"
+            }
+
+            It 'leaves PSIpc working with its own Tmds.LibC 0.5' {
+                $script = "$useFixture`nImport-Module '$ModuleManifest' -ErrorAction Stop`n" + @'
+$p = New-IpcPipe; Send-IpcMessage $p 'still works'; Receive-IpcMessage $p -Timeout 5; $p.Dispose()
+([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Tmds.LibC' } |
+    ForEach-Object { "$($_.GetName().Version)@$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)" } | Sort-Object) -join ' '
+'@
+                $result = Wait-TestPeer (Start-PwshProcess -ArgumentList '-Command', $script)
+                $result.StdErr | Should -BeNullOrEmpty
+                $result.StdOut -split "`n" | ForEach-Object Trim | Where-Object { $_ } | Should -Be @('9', 'still works', '0.5.0.0@PSIpc 9.0.0.0@Default')
+            }
+
+            It 'breaks the same PSIpc.dll loaded into the Default context (the fixture does clash)' {
+                $dll = Join-Path $RepoRoot 'bin/PSIpc.dll'
+                $script = "`$ErrorActionPreference = 'Stop'; $useFixture`nImport-Module '$dll'`n" + '$p = New-IpcPipe; "unexpected: $p"'
+                $result = Wait-TestPeer (Start-PwshProcess -ArgumentList '-Command', $script)
+                $result.StdOut | Should -Not -Match 'unexpected'
+                $result.StdErr | Should -Match 'Tmds\.LibC|LibC'
+            }
+        }
+
         It 'works in a fresh process that imports it by path' {
             $peer = Start-IpcPeer -Script '$p = New-IpcPipe; Send-IpcMessage $p "fresh"; Receive-IpcMessage $p -Timeout 5'
             $result = Wait-TestPeer $peer
@@ -75,7 +131,7 @@ Describe 'PSIpc module' {
             $built.ExitCode | Should -Be 0
             $version = (Test-ModuleManifest -Path $ModuleManifest).Version
             $folder = Join-Path $out "PSIpc/$version"
-            foreach ($file in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'en-US/PSIpc.dll-Help.xml', 'en-US/about_PSIpc.help.txt', 'bin/PSIpc.dll', 'bin/PSIpc.deps.json', 'bin/runtimes/linux-x64/lib/netstandard2.0/Tmds.LibC.dll', 'bin/runtimes/linux-arm64/lib/netstandard2.0/Tmds.LibC.dll') {
+            foreach ($file in 'PSIpc.psd1', 'PSIpc.psm1', 'PSIpc.Format.ps1xml', 'bin/PSIpc.Loader.dll', 'en-US/PSIpc.dll-Help.xml', 'en-US/about_PSIpc.help.txt', 'bin/PSIpc.dll', 'bin/PSIpc.deps.json', 'bin/runtimes/linux-x64/lib/netstandard2.0/Tmds.LibC.dll', 'bin/runtimes/linux-arm64/lib/netstandard2.0/Tmds.LibC.dll') {
                 Join-Path $folder $file | Should -Exist -Because "$file belongs in the package"
             }
             Join-Path $folder 'bin/System.Management.Automation.dll' | Should -Not -Exist
