@@ -233,7 +233,7 @@ function Get-NobodyInstall {
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ('psipc-test-nobody-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
     $module = Join-Path $root 'PSIpc'
     $null = New-Item -ItemType Directory -Force -Path $module
-    foreach ($item in 'PSIpc.psd1', 'PSIpc.Format.ps1xml', 'bin', 'en-US') {
+    foreach ($item in 'PSIpc.psd1', 'PSIpc.psm1', 'PSIpc.Format.ps1xml', 'bin', 'en-US') {
         $source = Join-Path $RepoRoot $item
         if (Test-Path -LiteralPath $source) { Copy-Item -LiteralPath $source -Destination $module -Recurse -Force }
     }

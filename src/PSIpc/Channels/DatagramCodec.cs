@@ -12,24 +12,35 @@ internal static class DatagramCodec
     /// <summary>The payload as it goes to the kernel: bare for Text and Bytes, with the frame header otherwise.</summary>
     public static byte[] Wrap(ReadOnlySpan<byte> payload, IpcEncoding encoding)
     {
+        byte[] wrapped = new byte[WrappedLength(payload.Length, encoding)];
+        WrapInto(wrapped, payload, encoding);
+        return wrapped;
+    }
+
+    /// <summary>How many bytes the wrapped message takes.</summary>
+    public static int WrappedLength(int payloadLength, IpcEncoding encoding) =>
+        encoding is IpcEncoding.Text or IpcEncoding.Bytes ? payloadLength : Frame.HeaderSize + payloadLength;
+
+    /// <summary>Writes the wrapped message at the start of <paramref name="destination"/>, without an array of its own.</summary>
+    public static void WrapInto(Span<byte> destination, ReadOnlySpan<byte> payload, IpcEncoding encoding)
+    {
         if (encoding is IpcEncoding.Text or IpcEncoding.Bytes)
         {
-            return payload.ToArray();
+            payload.CopyTo(destination);
+            return;
         }
 
-        byte[] framed = new byte[Frame.HeaderSize + payload.Length];
-        Frame.WriteHeader(framed, encoding, payload.Length);
-        payload.CopyTo(framed.AsSpan(Frame.HeaderSize));
-        return framed;
+        Frame.WriteHeader(destination, encoding, payload.Length);
+        payload.CopyTo(destination.Slice(Frame.HeaderSize));
     }
 
     /// <summary>
     /// How a received kernel message is read: a PSIpc header whose length matches says the encoding; anything else is
     /// Text, with the NUL padding of fixed-size C buffers (char text[100]) dropped.
     /// </summary>
-    public static RawMessage Unwrap(byte[] data, int length, long? type, int? priority)
+    public static RawMessage Unwrap(ReadOnlySpan<byte> span, long? type, int? priority)
     {
-        ReadOnlySpan<byte> span = data.AsSpan(0, length);
+        int length = span.Length;
         if (length >= Frame.HeaderSize && span[0] == Frame.Magic0 && span[1] == Frame.Magic1 && span[2] == Frame.Version &&
             span[3] <= (byte)IpcEncoding.Json && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(length - Frame.HeaderSize))
         {
@@ -44,5 +55,4 @@ internal static class DatagramCodec
 
         return new RawMessage(span.Slice(0, trimmed).ToArray(), trimmed, IpcEncoding.Text, type, priority);
     }
-
 }

@@ -36,14 +36,3 @@ public enum IpcDirection
     Write,
     Both,
 }
-
-/// <summary>The mechanism behind a channel.</summary>
-public enum IpcChannelKind
-{
-    Pipe,
-    Fifo,
-    MessageQueue,
-    Ring,
-    Socket,
-    SocketServer,
-}

@@ -5,8 +5,9 @@ using System.Threading;
 namespace PSIpc;
 
 /// <summary>
-/// Anything that carries messages: pipe ends, FIFO ends, and later queues, sockets and shared-memory rings.
-/// Send and Receive work from script and from .NET; Dispose closes the channel.
+/// Anything that carries messages: pipe and FIFO ends, queues, sockets, shared-memory rings. Send and Receive work from
+/// script and from .NET; Dispose closes the channel. What a channel can do beyond plain messages it declares in
+/// <see cref="Capabilities"/>, and the commands ask for that instead of testing for a type.
 /// </summary>
 public abstract class IpcChannel : IDisposable
 {
@@ -19,8 +20,23 @@ public abstract class IpcChannel : IDisposable
         Framing = framing;
     }
 
-    /// <summary>The mechanism behind the channel.</summary>
-    public abstract IpcChannelKind Kind { get; }
+    /// <summary>The mechanism behind the channel, such as Pipe, Fifo, MessageQueue, Ring or Socket.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>What the channel can do beyond plain messages (message types, priorities, batching...).</summary>
+    public IpcChannelCapabilities Capabilities =>
+        (this is ITypedChannel ? IpcChannelCapabilities.MessageTypes : 0)
+        | (this is IPrioritizedChannel ? IpcChannelCapabilities.Priorities : 0)
+        | ExtraCapabilities;
+
+    /// <summary>The sender's address on a socket (the client's address, a datagram's source); null elsewhere.</summary>
+    public virtual string? RemoteEndPoint => null;
+
+    /// <summary>The peer process as the kernel tells it (SO_PEERCRED), for channels that know it; null elsewhere.</summary>
+    internal virtual PeerIdentity? Peer => null;
+
+    /// <summary>The capabilities that no interface shows: no-wait sends, batching, sender identity.</summary>
+    private protected virtual IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.None;
 
     /// <summary>A name that identifies the channel, such as <c>pipe:[81234]</c>; null where the channel has a Path instead.</summary>
     public string? Name { get; protected set; }
@@ -48,26 +64,67 @@ public abstract class IpcChannel : IDisposable
 
     /// <summary>Sends one message. The encoding defaults to CliXml on Message framing and Text otherwise.</summary>
     /// <returns>The envelope of what was sent.</returns>
-    public IpcMessage Send(object? body, IpcEncoding? encoding = null, int depth = 2, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+    public IpcMessage Send(
+        object? body, IpcEncoding? encoding = null, int depth = 2, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         Send(body, encoding, depth, default, timeout, cancellationToken);
 
     /// <summary>Sends bytes that are already encoded, without copying them into a new array.</summary>
-    public void SendPayload(ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+    public void SendPayload(
+        ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         SendPayload(payload, encoding, default, timeout, cancellationToken);
 
-    /// <summary>Sends one message with queue options (type, priority, no-wait); false when NoWait found no room.</summary>
-    internal IpcMessage Send(object? body, IpcEncoding? encoding, int depth, MessageOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>Sends one message with the options its capabilities allow (type, priority, no-wait).</summary>
+    internal IpcMessage Send(
+        object? body, IpcEncoding? encoding, int depth, SendOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         (byte[] payload, IpcEncoding enc) = EncodeForSend(body, encoding, depth);
         SendPayload(payload, enc, options, timeout, cancellationToken);
-        return new IpcMessage(body, payload.Length, enc, this, options.Type == 0 ? null : options.Type, options.Priority);
+        return new IpcMessage(body, payload.Length, enc, this, options.Type, options.Priority);
     }
 
-    internal void SendPayload(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal void SendPayload(
+        ReadOnlySpan<byte> payload, IpcEncoding encoding, SendOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         CheckSendable(payload.Length);
-        SendCore(payload, encoding, options, Deadline.After(timeout), cancellationToken);
+        var wait = new IpcWait(Deadline.After(timeout), cancellationToken, options.NoWait);
+        if (options.Type is long type)
+        {
+            Require(IpcChannelCapabilities.MessageTypes, "-Type");
+            ((ITypedChannel)this).SendTyped(payload, encoding, type, wait);
+        }
+        else if (options.Priority is int priority)
+        {
+            Require(IpcChannelCapabilities.Priorities, "-Priority");
+            ((IPrioritizedChannel)this).SendPrioritized(payload, encoding, priority, wait);
+        }
+        else
+        {
+            if (options.NoWait)
+            {
+                Require(IpcChannelCapabilities.NoWaitSend, "-NoWait");
+            }
+
+            SendCore(payload, encoding, wait);
+        }
+
         Interlocked.Increment(ref _sent);
+    }
+
+    /// <summary>
+    /// The problem with using <paramref name="parameter"/>, which needs <paramref name="needed"/>, on this channel; null
+    /// when the channel has it. Commands ask before they start, so an option never goes silently unused.
+    /// </summary>
+    internal string? OptionProblem(IpcChannelCapabilities needed, string parameter) =>
+        (Capabilities & needed) == needed
+            ? null
+            : $"{parameter} needs a channel with {needed} in its Capabilities; {this} is a {Kind} with {Capabilities}. Leave {parameter} out.";
+
+    private void Require(IpcChannelCapabilities needed, string parameter)
+    {
+        if (OptionProblem(needed, parameter) is string problem)
+        {
+            throw new ArgumentException(problem);
+        }
     }
 
     /// <summary>
@@ -95,15 +152,16 @@ public abstract class IpcChannel : IDisposable
         }
 
         CheckSendable(0);
-        SendBatchCore(messages, Deadline.After(timeout), cancellationToken);
+        SendBatchCore(messages, new IpcWait(Deadline.After(timeout), cancellationToken));
         Interlocked.Add(ref _sent, messages.Count);
     }
 
-    private protected virtual void SendBatchCore(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, Deadline deadline, CancellationToken cancellationToken)
+    /// <summary>Writes several messages; channels with <see cref="IpcChannelCapabilities.Batching"/> do it in one call.</summary>
+    private protected virtual void SendBatchCore(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, in IpcWait wait)
     {
         foreach ((byte[] payload, IpcEncoding encoding) in messages)
         {
-            SendCore(payload, encoding, default, deadline, cancellationToken);
+            SendCore(payload, encoding, wait);
         }
     }
 
@@ -122,7 +180,8 @@ public abstract class IpcChannel : IDisposable
     {
         if (length > MaxMessageSize)
         {
-            throw new ArgumentException($"The message is {length} bytes, more than this channel's limit of {MaxMessageSize} bytes (MaxMessageSize).");
+            throw new ArgumentException(
+                $"The message is {length} bytes, more than this channel's limit of {MaxMessageSize} bytes (MaxMessageSize).");
         }
     }
 
@@ -134,8 +193,8 @@ public abstract class IpcChannel : IDisposable
     public IpcMessage? Receive(TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default) =>
         Receive(timeout, encoding, default, cancellationToken);
 
-    /// <summary>Receives with queue options (System V type selection, no-wait); null at end of stream or when NoWait finds nothing.</summary>
-    internal IpcMessage? Receive(TimeSpan? timeout, IpcEncoding? encoding, MessageOptions options, CancellationToken cancellationToken)
+    /// <summary>Receives with options (System V type selection, no-wait); null at end of stream or when NoWait finds nothing.</summary>
+    internal IpcMessage? Receive(TimeSpan? timeout, IpcEncoding? encoding, ReceiveOptions options, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
         if (Direction == IpcDirection.Write)
@@ -143,7 +202,18 @@ public abstract class IpcChannel : IDisposable
             throw new InvalidOperationException($"This {Kind} end was opened for writing; it cannot receive.");
         }
 
-        RawMessage? raw = ReceiveCore(options, Deadline.After(timeout), cancellationToken);
+        var wait = new IpcWait(Deadline.After(timeout), cancellationToken, options.NoWait);
+        RawMessage? raw;
+        if (options.Type is long selector)
+        {
+            Require(IpcChannelCapabilities.MessageTypes, "-Type");
+            raw = ((ITypedChannel)this).ReceiveTyped(selector, wait);
+        }
+        else
+        {
+            raw = ReceiveCore(wait);
+        }
+
         if (raw is null)
         {
             return null;
@@ -162,22 +232,17 @@ public abstract class IpcChannel : IDisposable
         {
             body = MessageCodec.Decode(payload, enc);
         }
-        catch (Exception e) when (e is IpcProtocolException or ArgumentException or FormatException or InvalidOperationException or System.Xml.XmlException)
+        catch (Exception e) when (MessageCodec.IsDecodeFailure(e))
         {
             // A whole message whose payload cannot be decoded is that message's problem, not the channel's.
-            string id = (e as IpcProtocolException)?.ErrorId ?? (enc == IpcEncoding.Json ? "JsonInvalid" : enc == IpcEncoding.CliXml ? "CliXmlInvalid" : "PayloadInvalid");
-            string from = raw.Value.Sender is IpcChannel sender ? $" from {sender}" : string.Empty;
-            var error = new IpcPayloadException(id, $"A {enc} message of {raw.Value.Length} bytes{from} could not be decoded and was discarded: {e.Message}", e);
-            throw OnUndecodable(raw.Value, error);
+            throw OnUndecodable(raw.Value, IpcPayloadException.ForMessage(e, enc, raw.Value.Length, raw.Value.Sender));
         }
 
         return new IpcMessage(body, raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
     }
 
-    /// <summary>Warnings the channel noted while receiving (such as refused peers), for the receiving cmdlet to write; each is taken once.</summary>
-    internal IReadOnlyList<string> TakeReceiveWarnings() => TakeWarnings();
-
-    private protected virtual IReadOnlyList<string> TakeWarnings() => Array.Empty<string>();
+    /// <summary>Warnings the channel noted while receiving (such as refused peers), for the cmdlet to write; each is taken once.</summary>
+    internal virtual IReadOnlyList<string> TakeWarnings() => Array.Empty<string>();
 
     /// <summary>What Receive throws for a message that could not be decoded (a server names and drops the client that sent it).</summary>
     private protected virtual Exception OnUndecodable(RawMessage raw, IpcPayloadException error) => error;
@@ -195,10 +260,10 @@ public abstract class IpcChannel : IDisposable
     public override string ToString() => $"{Kind} {Path ?? Name} ({Direction}, {Framing}{(IsOpen ? string.Empty : ", closed")})";
 
     /// <summary>Writes one message's payload, framed as the channel's Framing says.</summary>
-    private protected abstract void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken);
+    private protected abstract void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait);
 
-    /// <summary>Reads one message's payload; null at end of stream.</summary>
-    private protected abstract RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken);
+    /// <summary>Reads one message's payload; null at end of stream, or when <see cref="IpcWait.NoWait"/> found none.</summary>
+    private protected abstract RawMessage? ReceiveCore(in IpcWait wait);
 
     protected abstract void Dispose(bool disposing);
 
@@ -214,21 +279,16 @@ public abstract class IpcChannel : IDisposable
     {
         if (Framing == IpcFraming.Line && encoding is IpcEncoding.CliXml or IpcEncoding.Bytes)
         {
-            throw new ArgumentException($"A channel with Line framing carries text lines; {encoding} cannot be sent on it. Use -Encoding Text or Json, or open the channel with -Framing Message.");
+            throw new ArgumentException(
+                $"A channel with Line framing carries text lines; {encoding} cannot be sent on it. "
+                + "Use -Encoding Text or Json, or open the channel with -Framing Message.");
         }
 
         if (Framing == IpcFraming.Raw && encoding is IpcEncoding.CliXml)
         {
-            throw new ArgumentException("A channel with Raw framing has no message boundaries, so CliXml cannot be read back from it. Use -Encoding Bytes, Text or Json, or -Framing Message.");
+            throw new ArgumentException(
+                "A channel with Raw framing has no message boundaries, so CliXml cannot be read back from it. "
+                + "Use -Encoding Bytes, Text or Json, or -Framing Message.");
         }
     }
 }
-
-/// <summary>One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>.</summary>
-internal readonly record struct RawMessage(byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null, IpcChannel? Sender = null);
-
-/// <summary>
-/// What a queue message carries besides its body, and how to wait: the System V type (send: the mtype, at least 1;
-/// receive: msgrcv's msgtyp), the POSIX priority, and NoWait (fail or return nothing at once instead of waiting).
-/// </summary>
-internal readonly record struct MessageOptions(long Type, int? Priority, bool NoWait);

@@ -38,21 +38,16 @@ public sealed class IpcMessage
     public IpcChannel? Sender { get; init; }
 
     /// <summary>The sender's address: the client's address on TCP, the datagram's source on UDP; null elsewhere.</summary>
-    public string? SenderEndPoint => Sender switch
-    {
-        IpcSocket socket => socket.RemoteEndPoint,
-        IpcUdpPeer peer => peer.RemoteEndPoint,
-        _ => null,
-    };
+    public string? SenderEndPoint => Sender?.RemoteEndPoint;
 
     /// <summary>Unix sockets: the sending client's process id (SO_PEERCRED); null elsewhere.</summary>
-    public int? SenderProcessId => (Sender as IpcSocket)?.PeerProcessId;
+    public int? SenderProcessId => Sender?.Peer?.ProcessId;
 
     /// <summary>Unix sockets: the sending client's user id.</summary>
-    public uint? SenderUserId => (Sender as IpcSocket)?.PeerUserId;
+    public uint? SenderUserId => Sender?.Peer?.UserId;
 
     /// <summary>Unix sockets: the sending client's group id.</summary>
-    public uint? SenderGroupId => (Sender as IpcSocket)?.PeerGroupId;
+    public uint? SenderGroupId => Sender?.Peer?.GroupId;
 
     /// <summary>The channel it came from or went to.</summary>
     public IpcChannel Channel { get; }

@@ -8,6 +8,10 @@ namespace PSIpc;
 /// <summary>Turns message bodies into payload bytes and back, for each <see cref="IpcEncoding"/>.</summary>
 internal static class MessageCodec
 {
+    /// <summary>True for what a decoder throws on a payload it cannot read (as opposed to a failure of the module).</summary>
+    public static bool IsDecodeFailure(Exception e) =>
+        e is IpcProtocolException or ArgumentException or FormatException or InvalidOperationException or System.Xml.XmlException;
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
     /// <summary>The body without its PSObject wrapper, unless it is a custom object.</summary>

@@ -72,8 +72,13 @@ public abstract class StreamChannel : IpcChannel
         }
     }
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.Batching;
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
+        CancellationToken cancellationToken = wait.Cancel;
         lock (_sendLock)
         {
             ThrowIfFaulted();
@@ -90,8 +95,10 @@ public abstract class StreamChannel : IpcChannel
         }
     }
 
-    private protected override void SendBatchCore(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, Deadline deadline, CancellationToken cancellationToken)
+    private protected override void SendBatchCore(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
+        CancellationToken cancellationToken = wait.Cancel;
         long total = 0;
         foreach ((byte[] payload, _) in messages)
         {
@@ -100,7 +107,7 @@ public abstract class StreamChannel : IpcChannel
 
         if (total > int.MaxValue / 2)
         {
-            base.SendBatchCore(messages, deadline, cancellationToken);
+            base.SendBatchCore(messages, wait);
             return;
         }
 
@@ -178,7 +185,7 @@ public abstract class StreamChannel : IpcChannel
     }
 
     /// <summary>Takes a complete message if one is there, without waiting: null with LastReceiveWouldBlock when none, null without it at end of stream.</summary>
-    internal RawMessage? ReceiveRawNow() => ReceiveCore(new MessageOptions(0, null, true), Deadline.Infinite, CancellationToken.None);
+    internal RawMessage? ReceiveRawNow() => ReceiveCore(IpcWait.Now);
 
     /// <summary>The read end's descriptor, for callers that poll many channels at once (socket servers).</summary>
     internal SafeFd? ReadDescriptor => _readFd;
@@ -186,11 +193,13 @@ public abstract class StreamChannel : IpcChannel
     /// <summary>True when the last Receive with NoWait returned null because nothing complete was there, not because the stream ended.</summary>
     internal bool LastReceiveWouldBlock => _wouldBlock;
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private protected override RawMessage? ReceiveCore(in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
+        CancellationToken cancellationToken = wait.Cancel;
         lock (_receiveLock)
         {
-            _probing = options.NoWait;
+            _probing = wait.NoWait;
             _wouldBlock = false;
             return Framing switch
             {

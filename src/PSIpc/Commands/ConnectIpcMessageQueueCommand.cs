@@ -47,7 +47,7 @@ public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
             };
             WriteObject(queue);
         }
-        catch (Exception e) when (e is NativeException or ArgumentException or PlatformNotSupportedException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, target, $"Cannot open the message queue {target}", e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
         }

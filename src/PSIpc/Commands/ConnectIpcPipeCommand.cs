@@ -37,7 +37,7 @@ public sealed class ConnectIpcPipeCommand : IpcCmdlet
         {
             WriteObject(IpcPipe.Connect(fd, Framing));
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, Handle, $"Cannot connect to pipe handle {fd}", e is ArgumentException ? "NotAPipe" : null);
         }

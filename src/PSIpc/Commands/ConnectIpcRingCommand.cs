@@ -21,7 +21,7 @@ public sealed class ConnectIpcRingCommand : IpcCmdlet
         {
             WriteObject(IpcRing.Connect(Name));
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, Name, $"Cannot open the ring {Name}", e is ArgumentException ae ? ArgumentErrorId(ae, "NotARing") : null);
         }

@@ -21,7 +21,7 @@ public sealed class ConnectIpcSemaphoreCommand : IpcCmdlet
         {
             WriteObject(IpcSemaphore.Connect(Name));
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, Name, $"Cannot open the semaphore {Name}", e is ArgumentException ? "InvalidName" : null);
         }

@@ -58,7 +58,7 @@ public sealed class ConnectIpcSocketCommand : IpcCmdlet
                 _ => (IpcChannel)IpcSocket.ConnectTcp(ComputerName, Port, Framing, Timeout, CancelToken),
             });
         }
-        catch (Exception e) when (e is NativeException or ArgumentException or IpcTimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, target, $"Cannot connect to {target}", e is ArgumentException ? "InvalidAddress" : null);
         }

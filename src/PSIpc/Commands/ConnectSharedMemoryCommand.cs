@@ -53,7 +53,7 @@ public sealed class ConnectSharedMemoryCommand : IpcCmdlet
                 _ => IpcSharedMemory.ConnectFile(target, ReadOnly),
             });
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, target, $"Cannot attach the shared memory {target}", e is ArgumentException ae ? ArgumentErrorId(ae, "NotMappable") : null);
         }

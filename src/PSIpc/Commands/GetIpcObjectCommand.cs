@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 
 namespace PSIpc.Commands;
@@ -12,8 +14,10 @@ namespace PSIpc.Commands;
 [OutputType(typeof(IpcObject))]
 public sealed class GetIpcObjectCommand : IpcCmdlet
 {
+    /// <summary>Only objects of these kinds (MessageQueue, SharedMemory, Semaphore, FileLock, Fifo, Socket...).</summary>
     [Parameter(Position = 0)]
-    public IpcObjectKind[]? Kind { get; set; }
+    [ArgumentCompleter(typeof(IpcObjectKindCompleter))]
+    public string[]? Kind { get; set; }
 
     /// <summary>Only objects of these users (names or ids).</summary>
     [Parameter]
@@ -29,15 +33,25 @@ public sealed class GetIpcObjectCommand : IpcCmdlet
     [IpcKeyTransformation]
     public int? Key { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        foreach (string kind in Kind ?? Array.Empty<string>())
+        {
+            if (!IpcObjectSource.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase))
+            {
+                ThrowTerminatingError(ErrorHelper.Create(
+                    "UnknownKind", ErrorCategory.InvalidArgument, kind, $"'{kind}' is not a kind of IPC object; the kinds are {string.Join(", ", IpcObjectSource.Kinds)}."));
+            }
+        }
+    }
+
     protected override void EndProcessing()
     {
         WildcardPattern? name = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-        foreach (IpcObject o in IpcObject.GetAll())
+        IEnumerable<IpcObjectSource> sources = IpcObjectSource.All
+            .Where(s => Kind is null || Kind.Contains(s.Kind, StringComparer.OrdinalIgnoreCase));
+        foreach (IpcObject o in sources.SelectMany(s => s.List()))
         {
-            if (Kind is not null && Array.IndexOf(Kind, o.Kind) < 0)
-            {
-                continue;
-            }
 
             if (Owner is not null && !Array.Exists(Owner, w => string.Equals(w, o.Owner, StringComparison.Ordinal) || w == o.OwnerId.ToString(CultureInfo.InvariantCulture)))
             {

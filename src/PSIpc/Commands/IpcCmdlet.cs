@@ -50,7 +50,7 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
         {
             remove();
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, target, $"Cannot remove the {what} {target}", e is ArgumentException ? "InvalidName" : null);
         }
@@ -69,10 +69,22 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
         _ => fallback,
     };
 
+    /// <summary>
+    /// Ends the command when <paramref name="parameter"/> was used on a channel without the capability it needs, so an
+    /// option is never silently ignored.
+    /// </summary>
+    protected void RequireCapability(IpcChannel channel, bool used, IpcChannelCapabilities needed, string parameter, string errorId = "OptionNotForChannel")
+    {
+        if (used && channel.OptionProblem(needed, parameter) is string problem)
+        {
+            ThrowTerminatingError(ErrorHelper.Create(errorId, ErrorCategory.InvalidArgument, channel, problem));
+        }
+    }
+
     /// <summary>Writes what a channel noted while it received or accepted, such as peers a server refused.</summary>
     protected void WriteChannelWarnings(IpcChannel channel)
     {
-        foreach (string warning in channel.TakeReceiveWarnings())
+        foreach (string warning in channel.TakeWarnings())
         {
             WriteWarning(warning);
         }

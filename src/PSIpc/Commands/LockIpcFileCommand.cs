@@ -49,7 +49,7 @@ public sealed class LockIpcFileCommand : IpcCmdlet
 
             WriteObject(held);
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or ArgumentException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, path, $"Cannot lock '{path}'");
         }

@@ -35,7 +35,7 @@ public sealed class LockIpcSemaphoreCommand : IpcCmdlet
                 return;
             }
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, Semaphore, $"Cannot take the semaphore {Semaphore.Name}");
         }

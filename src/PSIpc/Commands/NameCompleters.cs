@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
@@ -88,13 +89,24 @@ public sealed class SysVKeyCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        IpcObjectKind kind = commandName.Contains("SharedMemory", StringComparison.OrdinalIgnoreCase) ? IpcObjectKind.SharedMemory : IpcObjectKind.MessageQueue;
-        foreach (IpcObject o in IpcObject.GetAll())
+        string kind = commandName.Contains("SharedMemory", StringComparison.OrdinalIgnoreCase) ? "SharedMemory" : "MessageQueue";
+        foreach (IpcObject o in IpcObjectSource.All.Where(s => s.Kind == kind).SelectMany(s => s.List()))
         {
-            if (o.Kind == kind && o.Key is int key && key != 0 && pattern.IsMatch(o.KeyHex!))
+            if (o.Key is int key && key != 0 && pattern.IsMatch(o.KeyHex!))
             {
                 yield return new CompletionResult(o.KeyHex!, o.KeyHex!, CompletionResultType.ParameterValue, $"{o} owned by {o.Owner}");
             }
         }
+    }
+}
+
+/// <summary>The kinds of IPC object Get-IpcObject can list.</summary>
+public sealed class IpcObjectKindCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        return IpcObjectSource.Kinds.Where(pattern.IsMatch).Select(k => new CompletionResult(k, k, CompletionResultType.ParameterValue, k));
     }
 }

@@ -51,7 +51,7 @@ public sealed class NewIpcFifoCommand : IpcCmdlet
 
                 WriteObject(fifo);
             }
-            catch (Exception e) when (e is NativeException or IpcPathReplacedException)
+            catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
             {
                 WriteIpcError(e, resolved, $"Cannot create the FIFO '{resolved}'");
             }

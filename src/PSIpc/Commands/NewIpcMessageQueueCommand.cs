@@ -79,7 +79,7 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
 
             WriteObject(queue);
         }
-        catch (Exception e) when (e is NativeException or ArgumentException or PlatformNotSupportedException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, ParameterSetName == "Name" ? Name : target, $"Cannot create the {target}", e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
         }

@@ -30,7 +30,7 @@ public sealed class NewIpcPipeCommand : IpcCmdlet
         {
             WriteObject(IpcPipe.Create(Direction, Framing));
         }
-        catch (Exception e) when (e is NativeException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, null, "Cannot create an anonymous pipe");
         }

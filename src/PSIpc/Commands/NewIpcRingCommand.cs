@@ -49,7 +49,7 @@ public sealed class NewIpcRingCommand : IpcCmdlet
 
             WriteObject(ring);
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, Name, $"Cannot create the ring {Name}", e is ArgumentOutOfRangeException ? "InvalidRingSize" : e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidRingSize") : null);
         }

@@ -49,7 +49,7 @@ public sealed class NewIpcSemaphoreCommand : IpcCmdlet
 
             WriteObject(semaphore);
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, Name, $"Cannot create the semaphore {Name}", e is ArgumentException ? "InvalidName" : null);
         }

@@ -93,7 +93,7 @@ public sealed class NewIpcSocketServerCommand : IpcCmdlet
                 _ => (IpcChannel)IpcSocketServer.ListenTcp(Address, Port, Framing),
             });
         }
-        catch (Exception e) when (e is NativeException or ArgumentException or IpcPathReplacedException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, target, $"Cannot listen on {target}", e is ArgumentException ? "InvalidAddress" : null);
         }

@@ -84,7 +84,7 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
 
             WriteObject(region);
         }
-        catch (Exception e) when (e is NativeException or ArgumentException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, ParameterSetName switch { "Name" => Name, "Path" => path, _ => target }, $"Cannot create the {target}", e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidSize") : null);
         }

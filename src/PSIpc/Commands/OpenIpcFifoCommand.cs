@@ -45,7 +45,7 @@ public sealed class OpenIpcFifoCommand : IpcCmdlet
             {
                 WriteObject(IpcFifoChannel.Open(path, Direction, Framing, Timeout, CancelToken));
             }
-            catch (Exception e) when (e is NativeException or ArgumentException or IpcTimeoutException or OperationCanceledException)
+            catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
             {
                 WriteIpcError(e, path, $"Cannot open the FIFO '{path}' for {Direction}", e is ArgumentException ? "NotAFifo" : null);
             }

@@ -54,7 +54,7 @@ public sealed class ReadSharedMemoryCommand : IpcCmdlet
         {
             WriteIpcError(e, SharedMemory, $"Cannot read from {SharedMemory}", "OutOfBounds");
         }
-        catch (Exception e) when (e is IpcProtocolException or ArgumentException or ObjectDisposedException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, SharedMemory, $"Cannot read from {SharedMemory}");
         }

@@ -48,14 +48,16 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
 
     protected override void ProcessRecord()
     {
-        QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), false, NoWait, receive: true);
+        bool typed = MyInvocation.BoundParameters.ContainsKey(nameof(Type));
+        RequireCapability(Channel, typed, IpcChannelCapabilities.MessageTypes, "-Type");
+        var options = new ReceiveOptions(typed ? Type : null, NoWait);
         long wanted = Continuous ? long.MaxValue : Count;
         for (long i = 0; i < wanted; i++)
         {
             IpcMessage? message = null;
             try
             {
-                message = Channel.Receive(Timeout, Encoding, new MessageOptions(Type, null, NoWait), CancelToken);
+                message = Channel.Receive(Timeout, Encoding, options, CancelToken);
                 WriteChannelWarnings(Channel);
             }
             catch (IpcClientException e)
@@ -73,7 +75,7 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
                 WriteIpcError(e, Channel, $"Cannot decode a message from {Channel}");
                 continue;
             }
-            catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+            catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
             {
                 WriteChannelWarnings(Channel);
                 ThrowIpcError(e, Channel, $"Cannot receive from {Channel}");
@@ -88,5 +90,4 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
             WriteObject(AsEnvelope ? message : message.Body);
         }
     }
-
 }

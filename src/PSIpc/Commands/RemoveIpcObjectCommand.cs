@@ -18,7 +18,7 @@ public sealed class RemoveIpcObjectCommand : IpcCmdlet
     {
         foreach (IpcObject o in InputObject)
         {
-            if (o.Kind == IpcObjectKind.FileLock)
+            if (!o.CanRemove)
             {
                 WriteError(ErrorHelper.Create("LockNotRemovable", ErrorCategory.InvalidOperation, o, $"{o} cannot be removed from outside: a lock goes when its holder releases it or exits."));
                 continue;

@@ -67,17 +67,16 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
     private readonly List<object?> _batchBodies = new();
     private int _batchBytes;
 
+    private SendOptions _options;
+
     protected override void BeginProcessing()
     {
-        QueueOptionCheck.Check(this, Channel, MyInvocation.BoundParameters.ContainsKey(nameof(Type)), Priority is not null, NoWait);
-        if (BatchSize > 1 && Channel is not StreamChannel)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException($"-BatchSize applies to pipes, FIFOs and sockets, whose messages share one byte stream; on {Channel} each message is its own kernel message. Leave -BatchSize out."),
-                "BatchSizeNotSupported",
-                ErrorCategory.InvalidArgument,
-                Channel));
-        }
+        bool typed = MyInvocation.BoundParameters.ContainsKey(nameof(Type));
+        RequireCapability(Channel, typed, IpcChannelCapabilities.MessageTypes, "-Type");
+        RequireCapability(Channel, Priority is not null, IpcChannelCapabilities.Priorities, "-Priority");
+        RequireCapability(Channel, NoWait, IpcChannelCapabilities.NoWaitSend, "-NoWait");
+        RequireCapability(Channel, BatchSize > 1, IpcChannelCapabilities.Batching, "-BatchSize", "BatchSizeNotSupported");
+        _options = new SendOptions(typed ? Type : null, Priority, NoWait);
     }
 
     protected override void ProcessRecord()
@@ -91,7 +90,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
         IpcMessage sent;
         try
         {
-            sent = Channel.Send(InputObject, Encoding, Depth, new MessageOptions(Type, Priority, NoWait), Timeout, CancelToken);
+            sent = Channel.Send(InputObject, Encoding, Depth, _options, Timeout, CancelToken);
         }
         catch (ArgumentException e)
         {
@@ -99,7 +98,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
             WriteIpcError(e, InputObject, $"Cannot send the message on {Channel}", "InvalidMessage");
             return;
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             // The channel cannot go on (reader gone, timed out, closed): end the command.
             ThrowIpcError(e, Channel, $"Cannot send on {Channel}");
@@ -147,7 +146,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
         {
             Channel.SendBatch(_batch, Timeout, CancelToken);
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or IpcProtocolException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, Channel, $"Cannot send on {Channel}");
             return;

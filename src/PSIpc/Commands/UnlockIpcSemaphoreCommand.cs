@@ -27,7 +27,7 @@ public sealed class UnlockIpcSemaphoreCommand : IpcCmdlet
             WriteIpcError(e, Semaphore, $"Cannot release the semaphore {Semaphore.Name}: its value is at the maximum (SEM_VALUE_MAX)", "SemaphoreOverflow");
             return;
         }
-        catch (Exception e) when (e is NativeException or ObjectDisposedException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, Semaphore, $"Cannot release the semaphore {Semaphore.Name}");
             return;

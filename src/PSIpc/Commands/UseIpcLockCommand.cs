@@ -51,7 +51,7 @@ public sealed class UseIpcLockCommand : IpcCmdlet
                 release = new Releaser(Semaphore);
             }
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or ArgumentException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, target, $"Cannot take the lock {target}");
         }

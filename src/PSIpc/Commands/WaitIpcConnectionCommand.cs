@@ -25,7 +25,7 @@ public sealed class WaitIpcConnectionCommand : IpcCmdlet
             WriteChannelWarnings(Server);
             WriteObject(client);
         }
-        catch (Exception e) when (e is NativeException or IpcTimeoutException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteChannelWarnings(Server);
             ThrowIpcError(e, Server, $"Cannot accept a connection on {Server.EndPoint}");

@@ -30,7 +30,7 @@ public sealed class WaitSignalCommand : IpcCmdlet
         {
             ThrowIpcError(e, string.Join(", ", (object[])Signal), "Cannot wait for the signal", "UncatchableSignal");
         }
-        catch (Exception e) when (e is IpcTimeoutException or OperationCanceledException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             ThrowIpcError(e, string.Join(", ", (object[])Signal), "No signal arrived");
         }

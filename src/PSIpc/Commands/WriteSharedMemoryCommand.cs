@@ -61,7 +61,7 @@ public sealed class WriteSharedMemoryCommand : IpcCmdlet
         {
             WriteIpcError(e, SharedMemory, $"Cannot write to {SharedMemory}", "OutOfBounds");
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ObjectDisposedException or IpcProtocolException)
+        catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
             WriteIpcError(e, SharedMemory, $"Cannot write to {SharedMemory}", e is InvalidOperationException and not ObjectDisposedException ? "ReadOnlyRegion" : null);
         }

@@ -154,6 +154,16 @@ internal static class ErrorHelper
         };
     }
 
+    /// <summary>
+    /// True for every exception by which the module reports a failure the user can act on (a libc call, a timeout, a
+    /// peer's bad data, a replaced path, a bad argument, a closed channel, Ctrl+C): the cmdlets turn exactly these into
+    /// ErrorRecords through <see cref="ToRecord"/>. Anything else is a bug, and is left to PowerShell to show as one.
+    /// </summary>
+    public static bool IsModuleFailure(Exception e) =>
+        e is NativeException or IpcTimeoutException or IpcProtocolException or IpcPathReplacedException or ArgumentException
+            or InvalidOperationException or OperationCanceledException or PlatformNotSupportedException
+            or System.Net.Sockets.SocketException;
+
     /// <summary>An ErrorRecord for a check the cmdlet itself makes, with no exception behind it.</summary>
     public static ErrorRecord Create(string errorId, ErrorCategory category, object? target, string message)
     {

@@ -8,45 +8,26 @@ namespace PSIpc.Native;
 /// File locks: flock(2) whole-file locks (what util-linux flock uses), which Tmds.LibC lacks, and open-file-description
 /// byte-range locks with fcntl(F_OFD_SETLK) from Tmds.LibC. Both are tried without blocking; callers wait in slices.
 /// </summary>
+[CHeader("sys/file.h")]
 internal static unsafe partial class FileLocks
 {
+    [CValue]
     public const int LOCK_SH = 1;
+    [CValue]
     public const int LOCK_EX = 2;
+    [CValue]
     public const int LOCK_NB = 4;
+    [CValue]
     public const int LOCK_UN = 8;
 
     /// <summary>flock with LOCK_NB: true when taken, false when another holder has it.</summary>
     public static bool TryFlock(SafeFd fd, bool shared)
     {
-        using var lease = new FdLease(fd);
-        while (true)
-        {
-            if (flock(lease.Value, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0)
-            {
-                return true;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EAGAIN)
-            {
-                return false;
-            }
-
-            if (errno != Errno.EINTR)
-            {
-                throw new NativeException("flock", errno);
-            }
-        }
+        long r = Syscall.Try((fd, operation: (shared ? LOCK_SH : LOCK_EX) | LOCK_NB), static a => flock(a.fd, a.operation), out int errno);
+        return r >= 0 || (errno == Errno.EAGAIN ? false : throw new NativeException("flock", errno));
     }
 
-    public static void Unflock(SafeFd fd)
-    {
-        using var lease = new FdLease(fd);
-        if (flock(lease.Value, LOCK_UN) != 0)
-        {
-            throw new NativeException("flock", Marshal.GetLastPInvokeError());
-        }
-    }
+    public static void Unflock(SafeFd fd) => Syscall.Check("flock", (fd, LOCK_UN), static a => flock(a.fd, a.LOCK_UN));
 
     /// <summary>fcntl(F_OFD_SETLK) on a byte range: true when taken (or released), false when another holder conflicts.</summary>
     public static bool TryRangeLock(SafeFd fd, long offset, long length, bool shared, bool unlock = false)
@@ -57,26 +38,10 @@ internal static unsafe partial class FileLocks
         range.l_whence = 0;
         range.l_start = offset;
         range.l_len = length;
-        while (true)
-        {
-            if (LibC.fcntl(lease.Value, LibC.F_OFD_SETLK, &range) == 0)
-            {
-                return true;
-            }
-
-            int errno = LibC.errno;
-            if (errno == LibC.EAGAIN || errno == LibC.EACCES)
-            {
-                return false;
-            }
-
-            if (errno != LibC.EINTR)
-            {
-                throw new NativeException("fcntl", errno);
-            }
-        }
+        long r = Syscall.Try((lease.Value, range: (nint)(&range)), static a => LibC.fcntl(a.Value, LibC.F_OFD_SETLK, (flock*)a.range), out int errno);
+        return r >= 0 || (errno == LibC.EAGAIN || errno == LibC.EACCES ? false : throw new NativeException("fcntl", errno));
     }
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int flock(int fd, int operation);
+    private static partial int flock(SafeFd fd, int operation);
 }

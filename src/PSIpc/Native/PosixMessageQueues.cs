@@ -5,11 +5,17 @@ namespace PSIpc.Native;
 
 /// <summary>struct mq_attr: four longs and four reserved longs (64 bytes on 64-bit Linux).</summary>
 [StructLayout(LayoutKind.Sequential)]
+[CStruct("struct mq_attr")]
+[CHeader("mqueue.h")]
 internal struct MqAttr
 {
+    [CField("mq_flags")]
     public nint Flags;
+    [CField("mq_maxmsg")]
     public nint MaxMessages;
+    [CField("mq_msgsize")]
     public nint MessageSize;
+    [CField("mq_curmsgs")]
     public nint CurrentMessages;
     private nint _reserved0;
     private nint _reserved1;
@@ -26,111 +32,54 @@ internal static unsafe partial class PosixMessageQueues
     public static SafeFd Open(string name, int flags, uint mode, MqAttr? attributes)
     {
         MqAttr attr = attributes ?? default;
-        while (true)
-        {
-            int fd = mq_open(name, flags | Fd.O_CLOEXEC, mode, attributes is null ? null : &attr);
-            if (fd >= 0)
-            {
-                return new SafeFd(fd, ownsHandle: true);
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != Errno.EINTR)
-            {
-                throw new NativeException("mq_open", errno);
-            }
-        }
+        var call = (name, flags: flags | Fd.O_CLOEXEC, mode, attr: attributes is null ? 0 : (nint)(&attr));
+        return new SafeFd((int)Syscall.Check("mq_open", call, static a => mq_open(a.name, a.flags, a.mode, (MqAttr*)a.attr)), ownsHandle: true);
     }
 
     /// <summary>mq_send on a non-blocking queue: false when the queue is full (EAGAIN).</summary>
     public static bool TrySend(SafeFd queue, ReadOnlySpan<byte> payload, uint priority)
     {
-        using var lease = new FdLease(queue);
         fixed (byte* b = payload)
         {
-            while (true)
-            {
-                if (mq_send(lease.Value, b, (nuint)payload.Length, priority) == 0)
-                {
-                    return true;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.EAGAIN)
-                {
-                    return false;
-                }
-
-                if (errno != Errno.EINTR)
-                {
-                    throw new NativeException("mq_send", errno);
-                }
-            }
+            var call = (queue, b: (nint)b, length: payload.Length, priority);
+            long sent = Syscall.Try(call, static a => mq_send(a.queue, (byte*)a.b, (nuint)a.length, a.priority), out int errno);
+            return sent >= 0 || (errno == Errno.EAGAIN ? false : throw new NativeException("mq_send", errno));
         }
     }
 
     /// <summary>mq_receive on a non-blocking queue: the length, or -1 when the queue is empty (EAGAIN).</summary>
     public static int TryReceive(SafeFd queue, Span<byte> buffer, out uint priority)
     {
-        using var lease = new FdLease(queue);
         fixed (byte* b = buffer)
         {
-            uint prio;
-            while (true)
-            {
-                nint n = mq_receive(lease.Value, b, (nuint)buffer.Length, &prio);
-                if (n >= 0)
-                {
-                    priority = prio;
-                    return (int)n;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.EAGAIN)
-                {
-                    priority = 0;
-                    return -1;
-                }
-
-                if (errno != Errno.EINTR)
-                {
-                    throw new NativeException("mq_receive", errno);
-                }
-            }
+            uint prio = 0;
+            var call = (queue, b: (nint)b, length: buffer.Length, prio: (nint)(&prio));
+            long n = Syscall.Try(call, static a => mq_receive(a.queue, (byte*)a.b, (nuint)a.length, (uint*)a.prio), out int errno);
+            priority = prio;
+            return n >= 0 ? (int)n : errno == Errno.EAGAIN ? -1 : throw new NativeException("mq_receive", errno);
         }
     }
 
     public static MqAttr GetAttributes(SafeFd queue)
     {
-        using var lease = new FdLease(queue);
         MqAttr attr;
-        if (mq_getattr(lease.Value, &attr) != 0)
-        {
-            throw new NativeException("mq_getattr", Marshal.GetLastPInvokeError());
-        }
-
+        Syscall.Check("mq_getattr", mq_getattr(queue, &attr));
         return attr;
     }
 
-    public static void Unlink(string name)
-    {
-        if (mq_unlink(name) != 0)
-        {
-            throw new NativeException("mq_unlink", Marshal.GetLastPInvokeError());
-        }
-    }
+    public static void Unlink(string name) => Syscall.Check("mq_unlink", mq_unlink(name));
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mq_open(string name, int oflag, uint mode, MqAttr* attr);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int mq_send(int mqdes, byte* msg, nuint len, uint prio);
+    private static partial int mq_send(SafeFd mqdes, byte* msg, nuint len, uint prio);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial nint mq_receive(int mqdes, byte* msg, nuint len, uint* prio);
+    private static partial nint mq_receive(SafeFd mqdes, byte* msg, nuint len, uint* prio);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int mq_getattr(int mqdes, MqAttr* attr);
+    private static partial int mq_getattr(SafeFd mqdes, MqAttr* attr);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int mq_unlink(string name);

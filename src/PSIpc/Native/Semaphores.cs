@@ -3,115 +3,97 @@ using System.Runtime.InteropServices;
 
 namespace PSIpc.Native;
 
-/// <summary>POSIX named semaphores (sem_open, sem_post, sem_trywait, sem_timedwait, sem_getvalue, sem_close, sem_unlink).</summary>
+/// <summary>
+/// POSIX semaphores (sem_open, sem_post, sem_trywait, sem_timedwait, sem_getvalue, sem_close, sem_unlink, sem_init).
+/// Named semaphores are held in a <see cref="SafeSemaphoreHandle"/>, so closing one while another thread waits on it
+/// waits for that call to return; unnamed ones (sem_init) live in memory their owner maps, such as a ring's header.
+/// </summary>
+[CHeader("semaphore.h")]
 internal static unsafe partial class Semaphores
 {
-    public static IntPtr Open(string name, int flags, uint mode, uint value)
-    {
-        while (true)
-        {
-            IntPtr sem = sem_open(name, flags, mode, value);
-            if (sem != new IntPtr(0) && sem != new IntPtr(-1))
-            {
-                return sem;
-            }
+    /// <summary>The size of a sem_t on 64-bit Linux.</summary>
+    [CValue("sizeof(sem_t)")]
+    public const int SemTSize = 32;
 
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != Errno.EINTR)
-            {
-                throw new NativeException("sem_open", errno);
-            }
-        }
+    public static SafeSemaphoreHandle Open(string name, int flags, uint mode, uint value)
+    {
+        // sem_open returns SEM_FAILED ((sem_t *)-1) on failure.
+        long sem = Syscall.Check("sem_open", (name, flags, mode, value), static a => (long)sem_open(a.name, a.flags, a.mode, a.value));
+        return new SafeSemaphoreHandle((IntPtr)sem);
     }
 
-    public static void Post(IntPtr sem)
+    public static void Post(SafeSemaphoreHandle sem) => Use(sem, static s => { Post(s); return 0; });
+
+    public static bool TryWait(SafeSemaphoreHandle sem) => Use(sem, TryWait);
+
+    public static bool TimedWait(SafeSemaphoreHandle sem, int milliseconds) => Use(sem, s => TimedWait(s, milliseconds));
+
+    public static int GetValue(SafeSemaphoreHandle sem) => Use(sem, static s =>
     {
-        if (sem_post(sem) != 0)
-        {
-            throw new NativeException("sem_post", Marshal.GetLastPInvokeError());
-        }
-    }
+        int value;
+        Syscall.Check("sem_getvalue", sem_getvalue(s, &value));
+        return value;
+    });
+
+    public static void Post(IntPtr sem) => Syscall.Check("sem_post", sem_post(sem));
 
     /// <summary>sem_trywait: true when it decremented, false when the value was 0.</summary>
     public static bool TryWait(IntPtr sem)
     {
-        while (true)
-        {
-            if (sem_trywait(sem) == 0)
-            {
-                return true;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EAGAIN)
-            {
-                return false;
-            }
-
-            if (errno != Errno.EINTR)
-            {
-                throw new NativeException("sem_trywait", errno);
-            }
-        }
+        long r = Syscall.Try(sem, static s => sem_trywait(s), out int errno);
+        return r >= 0 || (errno == Errno.EAGAIN ? false : throw new NativeException("sem_trywait", errno));
     }
 
-    /// <summary>sem_timedwait up to <paramref name="milliseconds"/>: true when it decremented, false on timeout or a signal.</summary>
+    /// <summary>
+    /// sem_timedwait up to <paramref name="milliseconds"/>: true when it decremented, false on timeout. A signal ends
+    /// the wait early, as a timeout does: callers wait in slices and check their deadline and Ctrl+C between them.
+    /// </summary>
     public static bool TimedWait(IntPtr sem, int milliseconds)
     {
-        DateTimeOffset until = DateTimeOffset.UtcNow.AddMilliseconds(milliseconds);
-        long ticks = until.ToUnixTimeMilliseconds();
-        Timespec ts = new() { Seconds = ticks / 1000, Nanoseconds = ticks % 1000 * 1_000_000 };
+        long until = DateTimeOffset.UtcNow.AddMilliseconds(milliseconds).ToUnixTimeMilliseconds();
+        Timespec ts = new() { Seconds = until / 1000, Nanoseconds = until % 1000 * 1_000_000 };
         if (sem_timedwait(sem, &ts) == 0)
         {
             return true;
         }
 
-        int errno = Marshal.GetLastPInvokeError();
-        if (errno == Errno.ETIMEDOUT || errno == Errno.EINTR)
-        {
-            return false;
-        }
-
-        throw new NativeException("sem_timedwait", errno);
+        int errno = Syscall.Errno;
+        return errno == Errno.ETIMEDOUT || errno == Errno.EINTR ? false : throw new NativeException("sem_timedwait", errno);
     }
-
-    public static int GetValue(IntPtr sem)
-    {
-        int value;
-        if (sem_getvalue(sem, &value) != 0)
-        {
-            throw new NativeException("sem_getvalue", Marshal.GetLastPInvokeError());
-        }
-
-        return value;
-    }
-
-    public static void Close(IntPtr sem) => _ = sem_close(sem);
 
     /// <summary>sem_init on memory the caller owns (pshared: the memory is shared between processes).</summary>
-    public static void Init(IntPtr sem, bool processShared, uint value)
+    public static void Init(IntPtr sem, bool processShared, uint value) =>
+        Syscall.Check("sem_init", sem_init(sem, processShared ? 1 : 0, value));
+
+    public static void Unlink(string name) => Syscall.Check("sem_unlink", sem_unlink(name));
+
+    internal static bool Close(IntPtr sem) => sem_close(sem) == 0;
+
+    private static T Use<T>(SafeSemaphoreHandle sem, Func<IntPtr, T> call)
     {
-        if (sem_init(sem, processShared ? 1 : 0, value) != 0)
+        bool added = false;
+        try
         {
-            throw new NativeException("sem_init", Marshal.GetLastPInvokeError());
+            sem.DangerousAddRef(ref added);
+            return call(sem.DangerousGetHandle());
         }
-    }
-
-    /// <summary>The size of a sem_t on 64-bit Linux.</summary>
-    public const int SemTSize = 32;
-
-    public static void Unlink(string name)
-    {
-        if (sem_unlink(name) != 0)
+        finally
         {
-            throw new NativeException("sem_unlink", Marshal.GetLastPInvokeError());
+            if (added)
+            {
+                sem.DangerousRelease();
+            }
         }
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
+    [CStruct("struct timespec")]
+    [CHeader("time.h")]
+    internal struct Timespec
     {
+        [CField("tv_sec")]
         public long Seconds;
+        [CField("tv_nsec")]
         public long Nanoseconds;
     }
 
@@ -138,4 +120,18 @@ internal static unsafe partial class Semaphores
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int sem_unlink(string name);
+}
+
+/// <summary>A named semaphore from sem_open; released with sem_close once no call is using it.</summary>
+internal sealed class SafeSemaphoreHandle : SafeHandle
+{
+    public SafeSemaphoreHandle(IntPtr sem)
+        : base(IntPtr.Zero, ownsHandle: true)
+    {
+        SetHandle(sem);
+    }
+
+    public override bool IsInvalid => handle == IntPtr.Zero || handle == new IntPtr(-1);
+
+    protected override bool ReleaseHandle() => Semaphores.Close(handle);
 }

@@ -9,96 +9,59 @@ namespace PSIpc.Native;
 /// Tmds.LibC lacks, and mmap/munmap/ftruncate from Tmds.LibC. The shmid_ds offsets are Linux's for 64-bit targets;
 /// a test compares them with the headers through gcc.
 /// </summary>
+[CHeader("sys/shm.h")]
 internal static unsafe partial class SharedMemoryNative
 {
+    [CValue]
     public const int SHM_RDONLY = 0x1000;
+    [CValue("sizeof(struct shmid_ds)")]
     public const int ShmidDsSize = 112;
+    [CValue("offsetof(struct shmid_ds, shm_perm.uid)")]
     public const int OffsetUid = 4;
+    [CValue("offsetof(struct shmid_ds, shm_perm.mode)")]
     public const int OffsetMode = 20;
+    [CValue("offsetof(struct shmid_ds, shm_segsz)")]
     public const int OffsetSegsz = 48;
+    [CValue("offsetof(struct shmid_ds, shm_cpid)")]
     public const int OffsetCpid = 80;
+    [CValue("offsetof(struct shmid_ds, shm_lpid)")]
     public const int OffsetLpid = 84;
+    [CValue("offsetof(struct shmid_ds, shm_nattch)")]
     public const int OffsetNattch = 88;
 
-    public static int ShmGet(int key, long size, int flags)
-    {
-        int id = shmget(key, (nuint)size, flags);
-        return id >= 0 ? id : throw new NativeException("shmget", Marshal.GetLastPInvokeError());
-    }
+    public static int ShmGet(int key, long size, int flags) => (int)Syscall.Check("shmget", shmget(key, (nuint)size, flags));
 
     public static byte* ShmAttach(int id, bool readOnly)
     {
         void* address = shmat(id, null, readOnly ? SHM_RDONLY : 0);
-        return address == (void*)-1 ? throw new NativeException("shmat", Marshal.GetLastPInvokeError()) : (byte*)address;
+        return address == (void*)-1 ? throw new NativeException("shmat", Syscall.Errno) : (byte*)address;
     }
 
-    public static void ShmDetach(byte* address)
-    {
-        if (shmdt(address) != 0)
-        {
-            throw new NativeException("shmdt", Marshal.GetLastPInvokeError());
-        }
-    }
+    public static void ShmDetach(byte* address) => Syscall.Check("shmdt", shmdt(address));
 
-    public static void ShmRemove(int id)
-    {
-        if (shmctl(id, SysVMessageQueues.IPC_RMID, null) != 0)
-        {
-            throw new NativeException("shmctl", Marshal.GetLastPInvokeError());
-        }
-    }
+    public static void ShmRemove(int id) => Syscall.Check("shmctl", shmctl(id, SysVMessageQueues.IPC_RMID, null));
 
     public static byte[] ShmStat(int id)
     {
         byte[] ds = new byte[ShmidDsSize];
         fixed (byte* p = ds)
         {
-            if (shmctl(id, SysVMessageQueues.IPC_STAT, p) != 0)
-            {
-                throw new NativeException("shmctl", Marshal.GetLastPInvokeError());
-            }
+            Syscall.Check("shmctl", shmctl(id, SysVMessageQueues.IPC_STAT, p));
         }
 
         return ds;
     }
 
-    public static SafeFd ShmOpen(string name, int flags, uint mode)
-    {
-        while (true)
-        {
-            int fd = shm_open(name, flags | Fd.O_CLOEXEC, mode);
-            if (fd >= 0)
-            {
-                return new SafeFd(fd, ownsHandle: true);
-            }
+    public static SafeFd ShmOpen(string name, int flags, uint mode) => new(
+        (int)Syscall.Check("shm_open", (name, flags: flags | Fd.O_CLOEXEC, mode), static a => shm_open(a.name, a.flags, a.mode)),
+        ownsHandle: true);
 
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != Errno.EINTR)
-            {
-                throw new NativeException("shm_open", errno);
-            }
-        }
-    }
-
-    public static void ShmUnlink(string name)
-    {
-        if (shm_unlink(name) != 0)
-        {
-            throw new NativeException("shm_unlink", Marshal.GetLastPInvokeError());
-        }
-    }
+    public static void ShmUnlink(string name) => Syscall.Check("shm_unlink", shm_unlink(name));
 
     public static void Truncate(SafeFd fd, long size)
     {
         using var lease = new FdLease(fd);
-        while (LibC.ftruncate(lease.Value, size) != 0)
-        {
-            int errno = LibC.errno;
-            if (errno != LibC.EINTR)
-            {
-                throw new NativeException("ftruncate", errno);
-            }
-        }
+        Syscall.Check("ftruncate", (lease.Value, size), static a => LibC.ftruncate(a.Value, a.size));
     }
 
     public static byte* Map(SafeFd fd, long size, bool readOnly)
@@ -106,56 +69,10 @@ internal static unsafe partial class SharedMemoryNative
         using var lease = new FdLease(fd);
         int prot = readOnly ? LibC.PROT_READ : LibC.PROT_READ | LibC.PROT_WRITE;
         void* address = LibC.mmap(null, (size_t)(ulong)size, prot, LibC.MAP_SHARED, lease.Value, 0);
-        return address == LibC.MAP_FAILED ? throw new NativeException("mmap", LibC.errno) : (byte*)address;
+        return address == LibC.MAP_FAILED ? throw new NativeException("mmap", Syscall.Errno) : (byte*)address;
     }
 
-    public static void Unmap(byte* address, long size)
-    {
-        if (LibC.munmap(address, (size_t)(ulong)size) != 0)
-        {
-            throw new NativeException("munmap", LibC.errno);
-        }
-    }
-
-    /// <summary>semctl(IPC_RMID) for a System V semaphore set (PSIpc makes none, but removes what Get-IpcObject lists).</summary>
-    public static void SemRemove(int id)
-    {
-        if (semctl(id, 0, SysVMessageQueues.IPC_RMID) != 0)
-        {
-            throw new NativeException("semctl", Marshal.GetLastPInvokeError());
-        }
-    }
-
-    /// <summary>semctl's GETNCNT: how many processes wait for a semaphore's value to increase.</summary>
-    public const int GETNCNT = 14;
-
-    /// <summary>semctl's GETZCNT: how many processes wait for a semaphore's value to become zero.</summary>
-    public const int GETZCNT = 15;
-
-    /// <summary>
-    /// The processes waiting on a System V semaphore set, summed over its <paramref name="count"/> semaphores:
-    /// for an increase (semncnt) and for zero (semzcnt). Null when this process may not read the set.
-    /// </summary>
-    public static (long Increase, long Zero)? SemWaiters(int id, long count)
-    {
-        long increase = 0, zero = 0;
-        for (int n = 0; n < count; n++)
-        {
-            int ncnt = semctl(id, n, GETNCNT), zcnt = semctl(id, n, GETZCNT);
-            if (ncnt < 0 || zcnt < 0)
-            {
-                return null;
-            }
-
-            increase += ncnt;
-            zero += zcnt;
-        }
-
-        return (increase, zero);
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int semctl(int semid, int semnum, int cmd);
+    public static void Unmap(byte* address, long size) => Syscall.Check("munmap", LibC.munmap(address, (size_t)(ulong)size));
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int shmget(int key, nuint size, int shmflg);

@@ -9,21 +9,15 @@ internal static class SignalsNative
 
     public static int RealTimeMax => LibC.SIGRTMAX;
 
-    public static void Kill(int pid, int signal)
-    {
-        if (LibC.kill(pid, signal) != 0)
-        {
-            throw new NativeException("kill", LibC.errno);
-        }
-    }
+    public static void Kill(int pid, int signal) => Syscall.Check("kill", LibC.kill(pid, signal));
 
     public static void Queue(int pid, int signal, int value)
     {
         sigval v = default;
         v.sigval_int = value;
-        if (LibC.sigqueue(pid, signal, v) != 0)
-        {
-            throw new NativeException("sigqueue", LibC.errno);
-        }
+        Syscall.Check("sigqueue", LibC.sigqueue(pid, signal, v));
     }
+
+    /// <summary>Whether process <paramref name="pid"/> exists (kill(pid, 0); EPERM means it exists but is another user's).</summary>
+    public static bool ProcessExists(int pid) => pid > 0 && (LibC.kill(pid, 0) == 0 || Syscall.Errno != LibC.ESRCH);
 }

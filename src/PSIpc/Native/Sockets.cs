@@ -7,8 +7,11 @@ using Tmds.Linux;
 namespace PSIpc.Native;
 
 /// <summary>A socket address as the kernel takes it (sockaddr_un, sockaddr_in, sockaddr_in6), built byte by byte.</summary>
+[CHeader("sys/socket.h")]
+[CHeader("sys/un.h")]
 internal readonly struct SockAddr
 {
+    [CValue("sizeof(((struct sockaddr_un *)0)->sun_path) - 1")]
     public const int MaxUnixPath = 107;
 
     private SockAddr(byte[] bytes, int length)
@@ -93,17 +96,20 @@ internal readonly struct SockAddr
 /// <summary>The peer's credentials of a Unix socket (SO_PEERCRED).</summary>
 internal readonly record struct PeerCredentials(int ProcessId, uint UserId, uint GroupId);
 
-/// <summary>Socket calls through Tmds.LibC: each retries EINTR and throws NativeException naming the call.</summary>
+/// <summary>Socket calls through Tmds.LibC, each through <see cref="Syscall"/>.</summary>
 internal static unsafe class Sockets
 {
+    [CValue]
     public const int AF_UNIX = 1;
+    [CValue]
     public const int AF_INET = 2;
+    [CValue]
     public const int AF_INET6 = 10;
 
     public static SafeFd Create(int family, bool datagram)
     {
-        int fd = LibC.socket(family, (datagram ? LibC.SOCK_DGRAM : LibC.SOCK_STREAM) | LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK, 0);
-        return fd < 0 ? throw new NativeException("socket", LibC.errno) : new SafeFd(fd, ownsHandle: true);
+        int type = (datagram ? LibC.SOCK_DGRAM : LibC.SOCK_STREAM) | LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK;
+        return new SafeFd((int)Syscall.Check("socket", LibC.socket(family, type, 0)), ownsHandle: true);
     }
 
     public static void Bind(SafeFd fd, SockAddr address)
@@ -111,20 +117,14 @@ internal static unsafe class Sockets
         using var lease = new FdLease(fd);
         fixed (byte* a = address.Bytes)
         {
-            if (LibC.bind(lease.Value, (sockaddr*)a, (uint)address.Length) != 0)
-            {
-                throw new NativeException("bind", LibC.errno);
-            }
+            Syscall.Check("bind", LibC.bind(lease.Value, (sockaddr*)a, (uint)address.Length));
         }
     }
 
     public static void Listen(SafeFd fd, int backlog)
     {
         using var lease = new FdLease(fd);
-        if (LibC.listen(lease.Value, backlog) != 0)
-        {
-            throw new NativeException("listen", LibC.errno);
-        }
+        Syscall.Check("listen", LibC.listen(lease.Value, backlog));
     }
 
     public static void SetReuseAddress(SafeFd fd) => SetInt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1);
@@ -138,28 +138,18 @@ internal static unsafe class Sockets
         byte[] buffer = new byte[128];
         fixed (byte* a = buffer)
         {
-            while (true)
+            socklen_t length = 128;
+            var call = (lease.Value, a: (nint)a, length: (nint)(&length));
+            long fd = Syscall.Try(
+                call, static c => LibC.accept4(c.Value, (sockaddr*)c.a, (socklen_t*)c.length, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK), out int errno);
+            if (fd >= 0)
             {
-                socklen_t length = 128;
-                int fd = LibC.accept4(lease.Value, (sockaddr*)a, &length, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK);
-                if (fd >= 0)
-                {
-                    peer = SockAddr.FromBytes(buffer, (int)length);
-                    return new SafeFd(fd, ownsHandle: true);
-                }
-
-                int errno = LibC.errno;
-                if (errno == LibC.EAGAIN || errno == LibC.ECONNABORTED)
-                {
-                    peer = default;
-                    return null;
-                }
-
-                if (errno != LibC.EINTR)
-                {
-                    throw new NativeException("accept4", errno);
-                }
+                peer = SockAddr.FromBytes(buffer, (int)length);
+                return new SafeFd((int)fd, ownsHandle: true);
             }
+
+            peer = default;
+            return errno == LibC.EAGAIN || errno == LibC.ECONNABORTED ? null : throw new NativeException("accept4", errno);
         }
     }
 
@@ -169,30 +159,16 @@ internal static unsafe class Sockets
         using var lease = new FdLease(fd);
         fixed (byte* a = address.Bytes)
         {
-            while (true)
+            var call = (lease.Value, a: (nint)a, address.Length);
+            if (Syscall.Try(call, static c => LibC.connect(c.Value, (sockaddr*)c.a, (uint)c.Length), out int errno) >= 0)
             {
-                if (LibC.connect(lease.Value, (sockaddr*)a, (uint)address.Length) == 0)
-                {
-                    return true;
-                }
-
-                int errno = LibC.errno;
-                if (errno == LibC.EINPROGRESS)
-                {
-                    return false;
-                }
-
-                if (errno == LibC.EAGAIN)
-                {
-                    // A Unix socket whose listen backlog is full: nothing is in progress; the caller tries again.
-                    throw new NativeException("connect", errno, "The server's listen backlog is full: it is not accepting connections as fast as they come.");
-                }
-
-                if (errno != LibC.EINTR)
-                {
-                    throw new NativeException("connect", errno);
-                }
+                return true;
             }
+
+            // A Unix socket whose listen backlog is full (EAGAIN) has nothing in progress; the caller tries again.
+            return errno == LibC.EINPROGRESS ? false : throw (errno == LibC.EAGAIN
+                ? new NativeException("connect", errno, "The server's listen backlog is full: it is not accepting connections as fast as they come.")
+                : new NativeException("connect", errno));
         }
     }
 
@@ -211,10 +187,7 @@ internal static unsafe class Sockets
         using var lease = new FdLease(fd);
         int* cred = stackalloc int[3];
         socklen_t length = 12;
-        if (LibC.getsockopt(lease.Value, LibC.SOL_SOCKET, LibC.SO_PEERCRED, cred, &length) != 0)
-        {
-            throw new NativeException("getsockopt", LibC.errno);
-        }
+        Syscall.Check("getsockopt", LibC.getsockopt(lease.Value, LibC.SOL_SOCKET, LibC.SO_PEERCRED, cred, &length));
 
         return new PeerCredentials(cred[0], (uint)cred[1], (uint)cred[2]);
     }
@@ -226,10 +199,7 @@ internal static unsafe class Sockets
         fixed (byte* a = buffer)
         {
             socklen_t length = 128;
-            if (LibC.getsockname(lease.Value, (sockaddr*)a, &length) != 0)
-            {
-                throw new NativeException("getsockname", LibC.errno);
-            }
+            Syscall.Check("getsockname", LibC.getsockname(lease.Value, (sockaddr*)a, &length));
 
             return SockAddr.FromBytes(buffer, (int)length);
         }
@@ -244,25 +214,10 @@ internal static unsafe class Sockets
             byte[]? address = to?.Bytes;
             fixed (byte* a = address)
             {
-                while (true)
-                {
-                    long n = LibC.sendto(lease.Value, d, data.Length, LibC.MSG_NOSIGNAL, (sockaddr*)a, (uint)(to?.Length ?? 0));
-                    if (n >= 0)
-                    {
-                        return true;
-                    }
-
-                    int errno = LibC.errno;
-                    if (errno == LibC.EAGAIN)
-                    {
-                        return false;
-                    }
-
-                    if (errno != LibC.EINTR)
-                    {
-                        throw new NativeException("sendto", errno);
-                    }
-                }
+                var call = (lease.Value, d: (nint)d, data.Length, a: (nint)a, addressLength: to?.Length ?? 0);
+                long n = Syscall.Try(
+                    call, static c => LibC.sendto(c.Value, (void*)c.d, c.Length, LibC.MSG_NOSIGNAL, (sockaddr*)c.a, (uint)c.addressLength), out int errno);
+                return n >= 0 || (errno == LibC.EAGAIN ? false : throw new NativeException("sendto", errno));
             }
         }
     }
@@ -275,38 +230,19 @@ internal static unsafe class Sockets
         fixed (byte* b = buffer)
         fixed (byte* a = address)
         {
-            while (true)
-            {
-                socklen_t length = 128;
-                long n = LibC.recvfrom(lease.Value, b, buffer.Length, LibC.MSG_TRUNC, (sockaddr*)a, &length);
-                if (n >= 0)
-                {
-                    from = SockAddr.FromBytes(address, (int)length);
-                    return (int)n;
-                }
-
-                int errno = LibC.errno;
-                if (errno == LibC.EAGAIN)
-                {
-                    from = default;
-                    return -1;
-                }
-
-                if (errno != LibC.EINTR)
-                {
-                    throw new NativeException("recvfrom", errno);
-                }
-            }
+            socklen_t length = 128;
+            var call = (lease.Value, b: (nint)b, buffer.Length, a: (nint)a, length: (nint)(&length));
+            long n = Syscall.Try(
+                call, static c => LibC.recvfrom(c.Value, (void*)c.b, c.Length, LibC.MSG_TRUNC, (sockaddr*)c.a, (socklen_t*)c.length), out int errno);
+            from = n >= 0 ? SockAddr.FromBytes(address, (int)length) : default;
+            return n >= 0 ? (int)n : errno == LibC.EAGAIN ? -1 : throw new NativeException("recvfrom", errno);
         }
     }
 
     private static void SetInt(SafeFd fd, int level, int option, int value)
     {
         using var lease = new FdLease(fd);
-        if (LibC.setsockopt(lease.Value, level, option, &value, sizeof(int)) != 0)
-        {
-            throw new NativeException("setsockopt", LibC.errno);
-        }
+        Syscall.Check("setsockopt", LibC.setsockopt(lease.Value, level, option, &value, sizeof(int)));
     }
 
     private static int GetInt(SafeFd fd, int level, int option)
@@ -314,11 +250,7 @@ internal static unsafe class Sockets
         using var lease = new FdLease(fd);
         int value;
         socklen_t length = sizeof(int);
-        if (LibC.getsockopt(lease.Value, level, option, &value, &length) != 0)
-        {
-            throw new NativeException("getsockopt", LibC.errno);
-        }
-
+        Syscall.Check("getsockopt", LibC.getsockopt(lease.Value, level, option, &value, &length));
         return value;
     }
 }

@@ -7,115 +7,85 @@ namespace PSIpc.Native;
 /// System V message queues (msgget, msgsnd, msgrcv, msgctl), which Tmds.LibC lacks. The constants and the msqid_ds
 /// offsets are Linux's for 64-bit targets; a test compiles a C program with gcc and compares them with the headers.
 /// </summary>
+[CHeader("sys/msg.h")]
 internal static unsafe partial class SysVMessageQueues
 {
+    [CValue("IPC_PRIVATE")]
     public const int IPC_PRIVATE = 0;
+    [CValue]
     public const int IPC_CREAT = 0x200;
+    [CValue]
     public const int IPC_EXCL = 0x400;
+    [CValue]
     public const int IPC_NOWAIT = 0x800;
+    [CValue]
     public const int IPC_RMID = 0;
+    [CValue]
     public const int IPC_SET = 1;
+    [CValue]
     public const int IPC_STAT = 2;
+    [CValue]
     public const int MSG_NOERROR = 0x1000;
 
     /// <summary>sizeof(struct msqid_ds) and the offsets of the fields PSIpc reads (x86_64 and arm64).</summary>
+    [CValue("sizeof(struct msqid_ds)")]
     public const int MsqidDsSize = 120;
+    [CValue("offsetof(struct msqid_ds, msg_perm.uid)")]
     public const int OffsetUid = 4;
+    [CValue("offsetof(struct msqid_ds, msg_perm.mode)")]
     public const int OffsetMode = 20;
+    [CValue("offsetof(struct msqid_ds, msg_stime)")]
     public const int OffsetStime = 48;
+    [CValue("offsetof(struct msqid_ds, msg_rtime)")]
     public const int OffsetRtime = 56;
+    [CValue("offsetof(struct msqid_ds, __msg_cbytes)")]
     public const int OffsetCbytes = 72;
+    [CValue("offsetof(struct msqid_ds, msg_qnum)")]
     public const int OffsetQnum = 80;
+    [CValue("offsetof(struct msqid_ds, msg_qbytes)")]
     public const int OffsetQbytes = 88;
+    [CValue("offsetof(struct msqid_ds, msg_lspid)")]
     public const int OffsetLspid = 96;
+    [CValue("offsetof(struct msqid_ds, msg_lrpid)")]
     public const int OffsetLrpid = 100;
 
     /// <summary>Whether the msqid_ds layout above is the running process's (64-bit Linux).</summary>
     public static bool LayoutKnown => IntPtr.Size == 8;
 
-    public static int Get(int key, int flags)
+    /// <summary>The size of msgbuf's mtype (a C long), which comes before the message text.</summary>
+    public static int TypeSize => IntPtr.Size;
+
+    public static int Get(int key, int flags) => (int)Syscall.Check("msgget", (key, flags), static a => msgget(a.key, a.flags));
+
+    /// <summary>
+    /// msgsnd with IPC_NOWAIT of the <paramref name="length"/> bytes after <see cref="TypeSize"/> in
+    /// <paramref name="msgbuf"/>, as <paramref name="type"/>; false when the queue is full.
+    /// </summary>
+    public static bool TrySend(int id, long type, byte[] msgbuf, int length)
     {
-        int id = msgget(key, flags);
-        return id >= 0 ? id : throw new NativeException("msgget", Marshal.GetLastPInvokeError());
-    }
-
-    /// <summary>msgsnd; returns false (without throwing) when IPC_NOWAIT was given and the queue is full.</summary>
-    public static bool Send(int id, long type, ReadOnlySpan<byte> payload, bool noWait)
-    {
-        int header = IntPtr.Size;
-        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(header + payload.Length);
-        try
+        fixed (byte* b = msgbuf)
         {
-            fixed (byte* b = buffer)
-            {
-                *(nint*)b = (nint)type;
-                payload.CopyTo(new Span<byte>(b + header, payload.Length));
-                while (true)
-                {
-                    if (msgsnd(id, b, (nuint)payload.Length, noWait ? IPC_NOWAIT : 0) == 0)
-                    {
-                        return true;
-                    }
-
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EAGAIN && noWait)
-                    {
-                        return false;
-                    }
-
-                    if (errno != Errno.EINTR)
-                    {
-                        throw new NativeException("msgsnd", errno);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            *(nint*)b = (nint)type;
+            long sent = Syscall.Try((id, b: (nint)b, length), static a => msgsnd(a.id, (void*)a.b, (nuint)a.length, IPC_NOWAIT), out int errno);
+            return sent >= 0 || (errno == Errno.EAGAIN ? false : throw new NativeException("msgsnd", errno));
         }
     }
 
     /// <summary>
-    /// msgrcv with IPC_NOWAIT: the payload length and type, or -1 when no message of that type is there (ENOMSG).
-    /// The buffer must hold a long (the type) plus the largest payload wanted.
+    /// msgrcv with IPC_NOWAIT into <paramref name="msgbuf"/> (the type, then the text): the text's length, or -1 when no
+    /// message <paramref name="selector"/> picks is there (ENOMSG).
     /// </summary>
-    public static int TryReceive(int id, Span<byte> buffer, long type, out long receivedType)
+    public static int TryReceive(int id, byte[] msgbuf, long selector)
     {
-        int header = IntPtr.Size;
-        fixed (byte* b = buffer)
+        fixed (byte* b = msgbuf)
         {
-            while (true)
-            {
-                nint n = msgrcv(id, b, (nuint)(buffer.Length - header), (nint)type, IPC_NOWAIT);
-                if (n >= 0)
-                {
-                    receivedType = *(nint*)b;
-                    return (int)n;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.ENOMSG)
-                {
-                    receivedType = 0;
-                    return -1;
-                }
-
-                if (errno != Errno.EINTR)
-                {
-                    throw new NativeException("msgrcv", errno);
-                }
-            }
+            var call = (id, b: (nint)b, size: (nuint)(msgbuf.Length - TypeSize), selector);
+            long n = Syscall.Try(call, static a => msgrcv(a.id, (void*)a.b, a.size, (nint)a.selector, IPC_NOWAIT), out int errno);
+            return n >= 0 ? (int)n : errno == Errno.ENOMSG ? -1 : throw new NativeException("msgrcv", errno);
         }
     }
 
-    public static void Remove(int id)
-    {
-        if (msgctl(id, IPC_RMID, null) != 0)
-        {
-            throw new NativeException("msgctl", Marshal.GetLastPInvokeError());
-        }
-    }
+    public static void Remove(int id) => Syscall.Check("msgctl", msgctl(id, IPC_RMID, null));
 
     /// <summary>IPC_STAT into a raw msqid_ds image.</summary>
     public static byte[] Stat(int id)
@@ -123,10 +93,7 @@ internal static unsafe partial class SysVMessageQueues
         byte[] ds = new byte[MsqidDsSize];
         fixed (byte* p = ds)
         {
-            if (msgctl(id, IPC_STAT, p) != 0)
-            {
-                throw new NativeException("msgctl", Marshal.GetLastPInvokeError());
-            }
+            Syscall.Check("msgctl", msgctl(id, IPC_STAT, p));
         }
 
         return ds;
@@ -145,10 +112,7 @@ internal static unsafe partial class SysVMessageQueues
         fixed (byte* p = ds)
         {
             *(ulong*)(p + OffsetQbytes) = (ulong)bytes;
-            if (msgctl(id, IPC_SET, p) != 0)
-            {
-                throw new NativeException("msgctl", Marshal.GetLastPInvokeError());
-            }
+            Syscall.Check("msgctl", msgctl(id, IPC_SET, p));
         }
     }
 

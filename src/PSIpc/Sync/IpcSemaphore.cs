@@ -12,9 +12,9 @@ namespace PSIpc;
 public sealed class IpcSemaphore : IDisposable
 {
     private const int Slice = 50;
-    private IntPtr _handle;
+    private readonly SafeSemaphoreHandle _handle;
 
-    private IpcSemaphore(string name, IntPtr handle)
+    private IpcSemaphore(string name, SafeSemaphoreHandle handle)
     {
         Name = name;
         _handle = handle;
@@ -36,15 +36,16 @@ public sealed class IpcSemaphore : IDisposable
     /// <summary>The owner's user name.</summary>
     public string Owner => UserNames.Lookup(Fd.LStat(Path).Uid);
 
-    public bool IsOpen => _handle != IntPtr.Zero;
+    public bool IsOpen => !_handle.IsClosed;
 
-    private IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(IpcSemaphore), $"The semaphore {Name} is closed.");
+    private SafeSemaphoreHandle Handle =>
+        IsOpen ? _handle : throw new ObjectDisposedException(nameof(IpcSemaphore), $"The semaphore {Name} is closed.");
 
     /// <summary>Creates a semaphore with <paramref name="initialCount"/> and exactly <paramref name="mode"/>; <paramref name="force"/> opens an existing one.</summary>
     public static IpcSemaphore Create(string name, uint initialCount = 1, uint mode = 0x180, bool force = false)
     {
         CheckName(name);
-        IntPtr handle = Semaphores.Open(name, LibCFlags.O_CREAT | (force ? 0 : LibCFlags.O_EXCL), mode, initialCount);
+        SafeSemaphoreHandle handle = Semaphores.Open(name, LibCFlags.O_CREAT | (force ? 0 : LibCFlags.O_EXCL), mode, initialCount);
         var semaphore = new IpcSemaphore(name, handle);
         try
         {
@@ -135,12 +136,12 @@ public sealed class IpcSemaphore : IDisposable
         Dispose();
     }
 
+    /// <summary>Closes the handle; a wait in progress on another thread keeps it until that call returns.</summary>
     public void Dispose()
     {
-        IntPtr handle = Interlocked.Exchange(ref _handle, IntPtr.Zero);
-        if (handle != IntPtr.Zero)
+        if (!_handle.IsClosed)
         {
-            Semaphores.Close(handle);
+            _handle.Dispose();
             ChannelRegistry.ForgetResource(this);
         }
     }

@@ -14,7 +14,7 @@ public sealed class IpcFifoChannel : StreamChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.Fifo;
+    public override string Kind => "Fifo";
 
     /// <summary>PIPE_BUF: writes up to this size are never interleaved with other writers' (pipe(7)).</summary>
     private protected override int AtomicWriteLimit => Fd.PipeBuf;

@@ -24,7 +24,7 @@ public sealed class IpcPipe : StreamChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.Pipe;
+    public override string Kind => "Pipe";
 
     /// <summary>PIPE_BUF: writes up to this size are never interleaved with other writers' (pipe(7)).</summary>
     private protected override int AtomicWriteLimit => Fd.PipeBuf;

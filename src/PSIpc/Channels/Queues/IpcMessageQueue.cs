@@ -25,10 +25,13 @@ public abstract class IpcMessageQueue : IpcChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.MessageQueue;
+    public override string Kind => "MessageQueue";
 
     /// <inheritdoc/>
     public override IpcDirection Direction => IpcDirection.Both;
+
+    /// <inheritdoc/>
+    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.NoWaitSend;
 
     /// <summary>System V or POSIX.</summary>
     public abstract IpcQueueKind QueueKind { get; }
@@ -44,10 +47,6 @@ public abstract class IpcMessageQueue : IpcChannel
 
     /// <summary>Removes the queue from the system (IPC_RMID or mq_unlink) and closes this channel.</summary>
     public abstract void Remove();
-
-    private protected static byte[] Wrap(ReadOnlySpan<byte> payload, IpcEncoding encoding) => DatagramCodec.Wrap(payload, encoding);
-
-    private protected static RawMessage Unwrap(byte[] data, int length, long? type, int? priority) => DatagramCodec.Unwrap(data, length, type, priority);
 
     /// <summary>A number from a /proc/sys file, or <paramref name="fallback"/> when it cannot be read.</summary>
     private protected static long ReadProcNumber(string path, long fallback)

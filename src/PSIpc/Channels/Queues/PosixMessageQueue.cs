@@ -8,7 +8,7 @@ namespace PSIpc;
 /// A POSIX message queue (mq_open/mq_send/mq_receive). Messages have a priority (0 to 32767); a receive takes the
 /// oldest message of the highest priority. On Linux the queue is a descriptor, so waits use poll(2) like pipes.
 /// </summary>
-public sealed class PosixMessageQueue : IpcMessageQueue
+public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
 {
     private const int MaxPriority = 32767;
     private readonly SafeFd _fd;
@@ -110,7 +110,7 @@ public sealed class PosixMessageQueue : IpcMessageQueue
 
     /// <summary>Sends encoded bytes as one message with <paramref name="priority"/> (0 to 32767), from .NET.</summary>
     public void SendPayload(ReadOnlySpan<byte> payload, int priority, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        SendPayload(payload, encoding, new MessageOptions(0, priority, false), timeout, cancellationToken);
+        SendPayload(payload, encoding, new SendOptions(Priority: priority), timeout, cancellationToken);
 
     /// <inheritdoc/>
     public override void Remove()
@@ -119,15 +119,18 @@ public sealed class PosixMessageQueue : IpcMessageQueue
         Dispose();
     }
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
+        ((IPrioritizedChannel)this).SendPrioritized(payload, encoding, 0, wait);
+
+    void IPrioritizedChannel.SendPrioritized(ReadOnlySpan<byte> payload, IpcEncoding encoding, int priority, in IpcWait wait)
     {
-        int priority = options.Priority ?? 0;
+        Deadline deadline = wait.Deadline;
         if (priority is < 0 or > MaxPriority)
         {
             throw new ArgumentException($"A POSIX message priority is 0 to {MaxPriority}; {priority} is not.");
         }
 
-        byte[] message = Wrap(payload, encoding);
+        byte[] message = DatagramCodec.Wrap(payload, encoding);
         long max = MaxMessageBytes;
         if (message.Length > max)
         {
@@ -136,17 +139,18 @@ public sealed class PosixMessageQueue : IpcMessageQueue
 
         while (!PosixMessageQueues.TrySend(_fd, message, (uint)priority))
         {
-            if (options.NoWait)
+            if (wait.NoWait)
             {
                 throw new NativeException("mq_send", Errno.EAGAIN, $"The queue {Name} is full ({MaxMessages} messages).");
             }
 
-            _waiter.Wait(_fd, Fd.POLLOUT, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
+            _waiter.Wait(_fd, Fd.POLLOUT, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
         }
     }
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private protected override RawMessage? ReceiveCore(in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
         lock (_receiveLock)
         {
             int size = (int)MaxMessageBytes;
@@ -160,15 +164,15 @@ public sealed class PosixMessageQueue : IpcMessageQueue
                 int n = PosixMessageQueues.TryReceive(_fd, _receiveBuffer, out uint priority);
                 if (n >= 0)
                 {
-                    return Unwrap(_receiveBuffer.AsSpan(0, n).ToArray(), n, null, (int)priority);
+                    return DatagramCodec.Unwrap(_receiveBuffer.AsSpan(0, n), null, (int)priority);
                 }
 
-                if (options.NoWait)
+                if (wait.NoWait)
                 {
                     return null;
                 }
 
-                _waiter.Wait(_fd, Fd.POLLIN, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No message arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
+                _waiter.Wait(_fd, Fd.POLLIN, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No message arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Threading;
@@ -12,7 +13,7 @@ namespace PSIpc;
 /// up to |n|. System V queues have no descriptor to poll, so waits retry without blocking for the first 0.5 ms and then
 /// sleep in growing slices (at most 20 ms) on an eventfd that Ctrl+C and Dispose signal.
 /// </summary>
-public sealed class SysVMessageQueue : IpcMessageQueue
+public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
 {
     private const string MsgMaxPath = "/proc/sys/kernel/msgmax";
     private readonly FdWaiter _waiter = new();
@@ -117,12 +118,13 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     }
 
     /// <summary>Sends encoded bytes as one message of <paramref name="type"/> (1 or more), from .NET.</summary>
-    public void SendPayload(ReadOnlySpan<byte> payload, long type, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        SendPayload(payload, encoding, new MessageOptions(type, null, false), timeout, cancellationToken);
+    public void SendPayload(
+        ReadOnlySpan<byte> payload, long type, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendPayload(payload, encoding, new SendOptions(Type: type), timeout, cancellationToken);
 
     /// <summary>Receives the next message msgrcv's <paramref name="type"/> selects (0: the first; n: the first of type n; -n: the lowest type up to n).</summary>
     public IpcMessage? Receive(long type, TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default) =>
-        Receive(timeout, encoding, new MessageOptions(type, null, false), cancellationToken);
+        Receive(timeout, encoding, new ReceiveOptions(Type: type), cancellationToken);
 
     /// <inheritdoc/>
     public override void Remove()
@@ -131,40 +133,60 @@ public sealed class SysVMessageQueue : IpcMessageQueue
         Dispose();
     }
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    /// <summary>A message without a type goes as type 1.</summary>
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
+        ((ITypedChannel)this).SendTyped(payload, encoding, 1, wait);
+
+    private protected override RawMessage? ReceiveCore(in IpcWait wait) => ((ITypedChannel)this).ReceiveTyped(0, wait);
+
+    void ITypedChannel.SendTyped(ReadOnlySpan<byte> payload, IpcEncoding encoding, long type, in IpcWait wait)
     {
-        long type = options.Type == 0 ? 1 : options.Type;
+        Deadline deadline = wait.Deadline;
         if (type < 1)
         {
             throw new ArgumentException($"A System V message type is 1 or more; {type} is not. (Negative and 0 types select messages on receive only.)");
         }
 
-        byte[] message = Wrap(payload, encoding);
+        int length = DatagramCodec.WrappedLength(payload.Length, encoding);
         int max = s_maxMessageBytes;
-        if (message.Length > max)
+        if (length > max)
         {
             max = s_maxMessageBytes = MaxMessageBytes;
         }
 
-        if (message.Length > max)
+        if (length > max)
         {
-            throw new ArgumentException($"The message is {message.Length} bytes and this system's System V queues take at most {max} bytes per message (msgmax, /proc/sys/kernel/msgmax). Send less, or raise msgmax.");
+            throw new ArgumentException(
+                $"The message is {length} bytes and this system's System V queues take at most {max} bytes per message "
+                + "(msgmax, /proc/sys/kernel/msgmax). Send less, or raise msgmax.");
         }
 
-        long waitStart = 0;
-        while (!Translate(() => SysVMessageQueues.Send(Id, type, message, noWait: true)))
+        // One buffer holds msgsnd's whole struct msgbuf: the type, then the message as DatagramCodec lays it out.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(SysVMessageQueues.TypeSize + length);
+        try
         {
-            if (options.NoWait)
+            DatagramCodec.WrapInto(buffer.AsSpan(SysVMessageQueues.TypeSize), payload, encoding);
+            long waitStart = 0;
+            while (!Translate(buffer, length, type, static (id, b, n, t) => SysVMessageQueues.TrySend(id, t, b, n)))
             {
-                throw new NativeException("msgsnd", Errno.EAGAIN, $"The queue {Name} is full ({BytesUsed} of {MaxBytes} bytes used).");
-            }
+                if (wait.NoWait)
+                {
+                    throw new NativeException("msgsnd", Errno.EAGAIN, $"The queue {Name} is full ({BytesUsed} of {MaxBytes} bytes used).");
+                }
 
-            Pause(ref waitStart, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
+                Pause(ref waitStart, deadline, wait.Cancel, () => new IpcTimeoutException(
+                    "SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    RawMessage? ITypedChannel.ReceiveTyped(long selector, in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
         lock (_receiveLock)
         {
             long waitStart = 0;
@@ -176,11 +198,10 @@ public sealed class SysVMessageQueue : IpcMessageQueue
                     _receiveBuffer = new byte[size];
                 }
 
-                long type = 0;
                 int n;
                 try
                 {
-                    n = Translate(() => SysVMessageQueues.TryReceive(Id, _receiveBuffer, options.Type, out type));
+                    n = Translate(_receiveBuffer, 0, selector, static (id, b, _, t) => SysVMessageQueues.TryReceive(id, b, t));
                 }
                 catch (NativeException e) when (e.Errno == Errno.E2BIG && s_maxMessageBytes < MaxMessageBytes)
                 {
@@ -191,16 +212,18 @@ public sealed class SysVMessageQueue : IpcMessageQueue
 
                 if (n >= 0)
                 {
-                    byte[] data = _receiveBuffer.AsSpan(IntPtr.Size, n).ToArray();
-                    return Unwrap(data, n, type, null);
+                    long type = BitConverter.ToInt64(_receiveBuffer, 0);
+                    return DatagramCodec.Unwrap(_receiveBuffer.AsSpan(SysVMessageQueues.TypeSize, n), type, null);
                 }
 
-                if (options.NoWait)
+                if (wait.NoWait)
                 {
                     return null;
                 }
 
-                Pause(ref waitStart, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout", $"No message{(options.Type == 0 ? string.Empty : " of type " + options.Type.ToString(CultureInfo.InvariantCulture))} arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
+                string ofType = selector == 0 ? string.Empty : " of type " + selector.ToString(CultureInfo.InvariantCulture);
+                Pause(ref waitStart, deadline, wait.Cancel, () => new IpcTimeoutException(
+                    "ReceiveTimeout", $"No message{ofType} arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
             }
         }
     }
@@ -234,11 +257,11 @@ public sealed class SysVMessageQueue : IpcMessageQueue
     }
 
     /// <summary>A queue removed under us shows as EIDRM (while waiting) or EINVAL (its id gone): both become one clear error.</summary>
-    private T Translate<T>(Func<T> call)
+    private T Translate<T>(byte[] buffer, int length, long type, Func<int, byte[], int, long, T> call)
     {
         try
         {
-            return call();
+            return call(Id, buffer, length, type);
         }
         catch (NativeException e) when (e.Errno == Errno.EIDRM || e.Errno == Errno.EINVAL)
         {

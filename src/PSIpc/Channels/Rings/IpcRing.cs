@@ -92,7 +92,7 @@ public sealed unsafe class IpcRing : IpcChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.Ring;
+    public override string Kind => "Ring";
 
     /// <inheritdoc/>
     public override IpcDirection Direction => IpcDirection.Both;
@@ -173,12 +173,15 @@ public sealed unsafe class IpcRing : IpcChannel
         Dispose();
     }
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.NoWaitSend;
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait)
     {
         Enter();
         try
         {
-            SendSlot(payload, encoding, options, deadline, cancellationToken);
+            SendSlot(payload, encoding, wait.NoWait, wait.Deadline, wait.Cancel);
         }
         finally
         {
@@ -186,12 +189,12 @@ public sealed unsafe class IpcRing : IpcChannel
         }
     }
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private protected override RawMessage? ReceiveCore(in IpcWait wait)
     {
         Enter();
         try
         {
-            return ReceiveSlot(options, deadline, cancellationToken);
+            return ReceiveSlot(wait.NoWait, wait.Deadline, wait.Cancel);
         }
         finally
         {
@@ -199,7 +202,7 @@ public sealed unsafe class IpcRing : IpcChannel
         }
     }
 
-    private void SendSlot(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private void SendSlot(ReadOnlySpan<byte> payload, IpcEncoding encoding, bool noWait, Deadline deadline, CancellationToken cancellationToken)
     {
         if (payload.Length > MessageSize)
         {
@@ -208,7 +211,7 @@ public sealed unsafe class IpcRing : IpcChannel
 
         while (true)
         {
-            if (!Take(OffSpaces, options.NoWait, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The ring {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a consumer, or raise -Timeout.")))
+            if (!Take(OffSpaces, noWait, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout", $"The ring {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a consumer, or raise -Timeout.")))
             {
                 throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Capacity} messages).");
             }
@@ -249,7 +252,7 @@ public sealed unsafe class IpcRing : IpcChannel
         try
         {
             byte[]? unused = null;
-            RawMessage? raw = ReceiveSlot(new MessageOptions(0, null, noWait), Deadline.After(timeout), cancellationToken, destination, ref unused);
+            RawMessage? raw = ReceiveSlot(noWait, Deadline.After(timeout), cancellationToken, destination, ref unused);
             return raw?.Length ?? -1;
         }
         finally
@@ -258,18 +261,18 @@ public sealed unsafe class IpcRing : IpcChannel
         }
     }
 
-    private RawMessage? ReceiveSlot(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private RawMessage? ReceiveSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken)
     {
         byte[]? payload = null;
-        return ReceiveSlot(options, deadline, cancellationToken, Span<byte>.Empty, ref payload);
+        return ReceiveSlot(noWait, deadline, cancellationToken, Span<byte>.Empty, ref payload);
     }
 
     /// <summary>Takes one message; copies it into <paramref name="into"/> when given, else into a new array.</summary>
-    private RawMessage? ReceiveSlot(MessageOptions options, Deadline deadline, CancellationToken cancellationToken, Span<byte> into, ref byte[]? payload)
+    private RawMessage? ReceiveSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken, Span<byte> into, ref byte[]? payload)
     {
         while (true)
         {
-            if (!Take(OffItems, options.NoWait, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout", $"No message arrived in the ring {Name} within {deadline.Timeout}. Check that a producer is running, or raise -Timeout.")))
+            if (!Take(OffItems, noWait, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout", $"No message arrived in the ring {Name} within {deadline.Timeout}. Check that a producer is running, or raise -Timeout.")))
             {
                 return null;
             }
@@ -454,7 +457,7 @@ public sealed unsafe class IpcRing : IpcChannel
                 return Holder.GaveUp;
             }
 
-            return pid == _pid || Fd.ProcessExists((int)pid) ? Holder.Alive : Holder.Dead;
+            return pid == _pid || SignalsNative.ProcessExists((int)pid) ? Holder.Alive : Holder.Dead;
         }
 
         index = -1;

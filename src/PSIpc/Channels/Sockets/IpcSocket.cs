@@ -26,12 +26,14 @@ public enum IpcSocketProtocol
 /// </summary>
 public sealed class IpcSocket : StreamChannel
 {
+    private readonly string _remoteEndPoint;
+
     internal IpcSocket(SafeFd fd, IpcSocketProtocol protocol, string localEndPoint, string remoteEndPoint, IpcFraming framing)
         : base(fd, fd, framing)
     {
         Protocol = protocol;
         LocalEndPoint = localEndPoint;
-        RemoteEndPoint = remoteEndPoint;
+        _remoteEndPoint = remoteEndPoint;
         Name = remoteEndPoint;
         if (protocol is IpcSocketProtocol.Unix or IpcSocketProtocol.UnixAbstract)
         {
@@ -47,7 +49,7 @@ public sealed class IpcSocket : StreamChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.Socket;
+    public override string Kind => "Socket";
 
     public IpcSocketProtocol Protocol { get; }
 
@@ -55,7 +57,7 @@ public sealed class IpcSocket : StreamChannel
     public string LocalEndPoint { get; }
 
     /// <summary>The other end's address (for Unix sockets, the server's path or @name, or the client's process).</summary>
-    public string RemoteEndPoint { get; }
+    public override string RemoteEndPoint => _remoteEndPoint;
 
     /// <summary>Unix sockets: the peer's process id when the connection was made; null for TCP.</summary>
     public int? PeerProcessId { get; }
@@ -65,6 +67,10 @@ public sealed class IpcSocket : StreamChannel
 
     /// <summary>Unix sockets: the peer's group id.</summary>
     public uint? PeerGroupId { get; }
+
+    /// <inheritdoc/>
+    internal override PeerIdentity? Peer =>
+        PeerProcessId is int pid ? new PeerIdentity(pid, PeerUserId.GetValueOrDefault(), PeerGroupId.GetValueOrDefault()) : null;
 
     /// <summary>Connects to a Unix socket by path (or abstract name), waiting at most <paramref name="timeout"/>.</summary>
     public static IpcSocket ConnectUnix(string path, bool isAbstract, IpcFraming framing = IpcFraming.Message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

@@ -46,7 +46,10 @@ public sealed class IpcSocketServer : IpcChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.SocketServer;
+    public override string Kind => "SocketServer";
+
+    /// <inheritdoc/>
+    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.SenderIdentity;
 
     /// <inheritdoc/>
     public override IpcDirection Direction => IpcDirection.Read;
@@ -195,11 +198,12 @@ public sealed class IpcSocketServer : IpcChannel
 
     public override string ToString() => $"{Protocol} server {EndPoint}{(IsOpen ? string.Empty : " (stopped)")}";
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken) =>
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
         throw new InvalidOperationException("A server has no single peer to send to: reply on a client's channel (the envelope's Sender), or use Wait-IpcConnection.");
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private protected override RawMessage? ReceiveCore(in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
         while (true)
         {
             while (TryAcceptOne() is { } client)
@@ -244,7 +248,7 @@ public sealed class IpcSocketServer : IpcChannel
                 }
             }
 
-            if (options.NoWait)
+            if (wait.NoWait)
             {
                 return null;
             }
@@ -253,7 +257,7 @@ public sealed class IpcSocketServer : IpcChannel
             clients = Clients.ToArray();
             fds.AddRange(clients.Select(c => c.ReadDescriptor!));
             bool[] ready = new bool[fds.Count];
-            if (!_waiter.WaitAny(fds, ready, deadline, cancellationToken, ThrowIfClosed))
+            if (!_waiter.WaitAny(fds, ready, deadline, wait.Cancel, ThrowIfClosed))
             {
                 throw new IpcTimeoutException("ReceiveTimeout", $"No message arrived at {EndPoint} within {deadline.Timeout} ({clients.Length} client(s) connected). Raise -Timeout.");
             }
@@ -348,7 +352,7 @@ public sealed class IpcSocketServer : IpcChannel
         }
     }
 
-    private protected override IReadOnlyList<string> TakeWarnings()
+    internal override IReadOnlyList<string> TakeWarnings()
     {
         lock (_lock)
         {

@@ -32,7 +32,7 @@ public sealed class IpcUdpSocket : IpcChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.Socket;
+    public override string Kind => "Socket";
 
     /// <inheritdoc/>
     public override IpcDirection Direction => IpcDirection.Both;
@@ -95,18 +95,22 @@ public sealed class IpcUdpSocket : IpcChannel
         }
     }
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.SenderIdentity;
+
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait)
     {
         if (!_connected)
         {
             throw new InvalidOperationException("This UDP socket is bound, not connected: reply on a received envelope's Sender, or use Connect-IpcSocket -Protocol Udp.");
         }
 
-        SendTo(payload, encoding, null, deadline, cancellationToken);
+        SendTo(payload, encoding, null, wait.Deadline, wait.Cancel);
     }
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken)
+    private protected override RawMessage? ReceiveCore(in IpcWait wait)
     {
+        Deadline deadline = wait.Deadline;
         lock (_receiveLock)
         {
             while (true)
@@ -119,16 +123,16 @@ public sealed class IpcUdpSocket : IpcChannel
                         throw new IpcProtocolException("DatagramTruncated", $"A datagram of {n} bytes arrived, more than {_buffer.Length}; it was discarded.");
                     }
 
-                    RawMessage raw = DatagramCodec.Unwrap(_buffer, n, null, null);
+                    RawMessage raw = DatagramCodec.Unwrap(_buffer.AsSpan(0, n), null, null);
                     return raw with { Sender = _connected ? this : new IpcUdpPeer(this, from) };
                 }
 
-                if (options.NoWait)
+                if (wait.NoWait)
                 {
                     return null;
                 }
 
-                _waiter.Wait(_fd, Fd.POLLIN, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No datagram arrived at {LocalEndPoint} within {deadline.Timeout}. Raise -Timeout."));
+                _waiter.Wait(_fd, Fd.POLLIN, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No datagram arrived at {LocalEndPoint} within {deadline.Timeout}. Raise -Timeout."));
             }
         }
     }
@@ -161,18 +165,18 @@ public sealed class IpcUdpPeer : IpcChannel
     }
 
     /// <inheritdoc/>
-    public override IpcChannelKind Kind => IpcChannelKind.Socket;
+    public override string Kind => "Socket";
 
     /// <inheritdoc/>
     public override IpcDirection Direction => IpcDirection.Write;
 
     /// <summary>The peer's address:port.</summary>
-    public string RemoteEndPoint => Name!;
+    public override string RemoteEndPoint => Name!;
 
-    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, MessageOptions options, Deadline deadline, CancellationToken cancellationToken) =>
-        _socket.SendTo(payload, encoding, _address, deadline, cancellationToken);
+    private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
+        _socket.SendTo(payload, encoding, _address, wait.Deadline, wait.Cancel);
 
-    private protected override RawMessage? ReceiveCore(MessageOptions options, Deadline deadline, CancellationToken cancellationToken) =>
+    private protected override RawMessage? ReceiveCore(in IpcWait wait) =>
         throw new InvalidOperationException("Receive on the UDP socket, not on a sender.");
 
     protected override void Dispose(bool disposing)
