@@ -24,8 +24,8 @@ Describe 'examples' -Tag 'Peer', 'Slow' {
         $lines[4] | Should -Be 'child exited with code 0'
     }
 
-    It 'SeedPipe.ps1: the seeds pipe example prints what the parent wrote' {
-        $result = Invoke-Example 'SeedPipe.ps1'
+    It 'PipeToChild.ps1: the classic pipe example prints what the parent wrote' {
+        $result = Invoke-Example 'PipeToChild.ps1'
         $result.ExitCode | Should -Be 0
         $result.StdOut.Trim() | Should -Be 'Child received: Hello, child!'
     }

@@ -146,7 +146,7 @@ Describe 'Open-IpcFifo' {
         }
     }
 
-    Context 'with a C peer (the seeds programs)' -Tag 'Peer' {
+    Context 'with C peers' -Tag 'Peer' {
         It 'reads lines a C writer sends with -Framing Line' {
             $writer = Build-CPeer 'fifo_writer'
             $reader = Open-IpcFifo -Path $fifo -Direction Read -Framing Line

@@ -170,7 +170,7 @@ Describe 'System V message queues' {
     Context 'peers' -Tag 'Peer' {
         BeforeAll { $q = New-TestQueue }
 
-        It 'reads what the seeds C program sends (NUL padding dropped)' {
+        It 'reads what a C program with a fixed-size struct sends (NUL padding dropped)' {
             $c = Build-CPeer 'sysv_msg'
             (Wait-TestPeer (Start-TestProcess -FileName $c -ArgumentList @('send', "$($q.Id)", '4', 'Hello from C'))).ExitCode | Should -Be 0
             $m = Receive-IpcMessage $q -Timeout 5 -AsEnvelope
@@ -179,7 +179,7 @@ Describe 'System V message queues' {
             $m.Length | Should -Be 12
         }
 
-        It 'sends what the seeds C program receives' {
+        It 'sends what a C program with a fixed-size struct receives' {
             $c = Build-CPeer 'sysv_msg'
             Send-IpcMessage $q 'Hello from PowerShell' -Encoding Text -Type 2
             $result = Wait-TestPeer (Start-TestProcess -FileName $c -ArgumentList @('recv', "$($q.Id)", '2'))

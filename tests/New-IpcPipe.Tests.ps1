@@ -123,7 +123,7 @@ Close-IpcChannel `$c
     }
 
     Context 'with C and shell children' -Tag 'Peer' {
-        It 'runs the seeds example: the parent writes, a C child reads and prints, the parent waits' {
+        It 'runs the classic example: the parent writes, a C child reads and prints, the parent waits' {
             $child = Build-CPeer 'pipe_child'
             $pipe = New-IpcPipe -Direction Write -Framing Raw
             try {

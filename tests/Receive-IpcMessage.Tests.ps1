@@ -109,13 +109,21 @@ Describe 'Receive-IpcMessage' {
 
         It 'stops a blocking receive in another process on SIGINT (Ctrl+C)' {
             $mark = Join-Path $TestDrive 'ready'
-            $peer = Start-IpcPeer -Script "`$p = New-IpcPipe; [System.IO.File]::WriteAllText('$mark', 'x'); Receive-IpcMessage `$p; 'not reached'"
+            # env --default-signal: a shell that started this run in the background made SIGINT ignored, and a child
+            # inherits that (the kernel keeps SIG_IGN across exec); the peer gets SIGINT's default back, as in a terminal.
+            $pwsh = Get-PwshCommand
+            $script = "Import-Module '$ModuleManifest' -ErrorAction Stop; `$p = New-IpcPipe; [System.IO.File]::WriteAllText('$mark', 'x'); Receive-IpcMessage `$p; 'not reached'"
+            $peer = Start-TestProcess -FileName 'env' -ArgumentList (@('--default-signal=INT', $pwsh.FileName) + @($pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $script))
             Wait-TestCondition { Test-Path -LiteralPath $mark } -What 'the peer to be ready'
             Start-Sleep -Milliseconds 300
             $peer.Process.HasExited | Should -BeFalse
+            # What the peer does with SIGINT (bit 2: blocked, ignored, caught), for the message if it does not stop.
+            $signals = (Get-Content -LiteralPath "/proc/$($peer.Id)/status" | Where-Object { $_ -match '^Sig(Blk|Ign|Cgt)' }) -join ', '
             $kill = Start-TestProcess -FileName 'kill' -ArgumentList @('-INT', $peer.Id)
             $null = Wait-TestPeer $kill
-            $result = Wait-TestPeer $peer -TimeoutSeconds 20
+            $stopped = $peer.Process.WaitForExit(20000)
+            $stopped | Should -BeTrue -Because "SIGINT should stop the peer ($signals)"
+            $result = Wait-TestPeer $peer -TimeoutSeconds 5
             $result.StdOut | Should -Not -Match 'not reached'
             $result.ExitCode | Should -Not -Be 0
         }

@@ -1,5 +1,5 @@
 # New-, Connect-, Disconnect-, Remove-, Read- and Write-SharedMemory on System V segments, POSIX objects and mapped
-# files, against the seeds' C program, a C shm_open writer, Python's multiprocessing.shared_memory and ipcs/ipcrm.
+# files, against a C program that uses strcpy, a C shm_open writer, Python's multiprocessing.shared_memory and ipcs/ipcrm.
 BeforeAll {
     . $PSScriptRoot/common.ps1
     $segmentsBefore = Get-SysVSegmentIds
@@ -270,8 +270,8 @@ foreach (`$use in { $Use }.ToString().Split(';')) {
         finally { Remove-SharedMemory -Name $name -ErrorAction SilentlyContinue }
     }
 
-    It 'reads what the seeds C program writes with strcpy, and writes what it prints' {
-        $c = Build-CPeer 'shm_seed'
+    It 'reads what a C program writes with strcpy, and writes what it prints' {
+        $c = Build-CPeer 'shm_strcpy'
         $m = New-SharedMemory 1KB -Private
         try {
             (Wait-TestPeer (Start-TestProcess -FileName $c -ArgumentList @('write', "$($m.Id)", 'Hello from shared memory!'))).ExitCode | Should -Be 0

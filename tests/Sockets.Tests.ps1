@@ -280,7 +280,7 @@ Describe 'socket interop' -Tag 'Peer' {
         (Wait-TestPeer $nc).StdOut | Should -BeExactly 'to nc, raw'
     }
 
-    It 'reads the seeds C TCP server''s "Hello!"' {
+    It 'reads a C TCP server''s "Hello!"' {
         $exe = Build-CPeer 'hello_server'
         $port = 20000 + [System.Random]::new().Next(0, 20000)
         $server = Start-TestProcess -FileName $exe -ArgumentList @("$port")

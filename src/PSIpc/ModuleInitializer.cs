@@ -12,5 +12,5 @@ namespace PSIpc;
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyCleanup
 {
-    public void OnRemove(PSModuleInfo module) => ChannelRegistry.CloseForCurrentRunspace();
+    public void OnRemove(PSModuleInfo module) => OpenResources.CloseForCurrentRunspace();
 }

@@ -32,6 +32,23 @@ public sealed class ErrorMappingTests
     }
 
     [Fact]
+    public void EveryLinuxErrnoHasItsName()
+    {
+        // Linux numbers its errnos 1 to 133 with two gaps (41 and 58); an id must never read bind,E99.
+        for (int errno = 1; errno <= 133; errno++)
+        {
+            if (errno is not (41 or 58))
+            {
+                Assert.Matches("^E(?![0-9]+$)[A-Z0-9]+$", Errno.ToName(errno));
+            }
+        }
+
+        Assert.Equal("EAGAIN", Errno.ToName(Errno.EAGAIN));
+        Assert.Equal("E2BIG", Errno.ToName(Errno.E2BIG));
+        Assert.Equal("EADDRNOTAVAIL", Errno.ToName(Errno.EADDRNOTAVAIL));
+    }
+
+    [Fact]
     public void NativeErrorsGetFunctionErrnoIdsAndStrerrorText()
     {
         var e = new NativeException("open", Errno.ENOENT);

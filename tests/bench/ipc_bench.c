@@ -1,4 +1,4 @@
-/* The C baseline of the side-by-side benchmark, in the seeds' style: raw syscalls, gcc -O2, a parent and a forked
+/* The C baseline of the side-by-side benchmark, in the tutorial's style: raw syscalls, gcc -O2, a parent and a forked
    child, nothing buffered or framed (every message has the same size, so a read of <size> bytes is one message).
    usage: ipc_bench <mechanism> rt|oneway <size> <count>
      mechanism: pipe fifo sysv posix unix tcp ring memcpy signal

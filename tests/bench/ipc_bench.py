@@ -29,7 +29,7 @@ def read_exactly(read, n):
 
 
 class Ring:
-    """A bounded buffer in shared memory with two semaphores, as the seeds' producer-consumer example."""
+    """A bounded buffer in shared memory with two semaphores, as the tutorial's producer-consumer example."""
 
     def __init__(self, size):
         self.size = size

@@ -1,4 +1,4 @@
-/* A FIFO reader in the seeds' style: open the FIFO for reading (blocks until a writer), copy everything to stdout. */
+/* A FIFO reader in the tutorial's style: open the FIFO for reading (blocks until a writer), copy everything to stdout. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>

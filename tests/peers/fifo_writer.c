@@ -1,4 +1,4 @@
-/* A FIFO writer in the seeds' style: open the FIFO for writing (blocks until a reader), write each argument as a line. */
+/* A FIFO writer in the tutorial's style: open the FIFO for writing (blocks until a reader), write each argument as a line. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* The seeds' TCP server: listen on 127.0.0.1:<port>, accept one client, send "Hello!", close.
+/* The tutorial's TCP server: listen on 127.0.0.1:<port>, accept one client, send "Hello!", close.
    usage: hello_server <port> */
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-/* Makes System V and POSIX objects the way the seeds' programs do, and leaves them for the caller to find.
+/* Makes System V and POSIX objects the way the tutorial's programs do, and leaves them for the caller to find.
    usage: ipc_create <key> <posix name>
    msgget(key) + one 11-byte message, shmget(key + 1, 8192), shm_open(name, 4096), all mode 0640;
    prints: <msqid> <shmid> <pid> */

@@ -1,4 +1,4 @@
-/* The seed's pipe child: read from an inherited pipe descriptor (its number in argv[1]) and print what arrived. */
+/* The tutorial's pipe child: read from an inherited pipe descriptor (its number in argv[1]) and print what arrived. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

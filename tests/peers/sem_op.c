@@ -1,4 +1,4 @@
-/* System V semaphore operations, as the seeds' programs make them.
+/* System V semaphore operations, as the tutorial's programs make them.
    usage: sem_op set <semid> <semnum> <value>   semctl(SETVAL)
           sem_op op <semid> <semnum> <op>       one semop (blocks: -1 on 0 waits for an increase, 0 on 1 for zero)
    exit 0 when the call succeeded, 1 with perror when not (EIDRM when the set is removed while waiting) */

@@ -1,4 +1,4 @@
-/* The seeds' signal sender with a value: sigqueue(pid, signal, value).
+/* The tutorial's signal sender with a value: sigqueue(pid, signal, value).
    usage: sigqueue_sender <pid> <signal number> <value> */
 #include <signal.h>
 #include <stdio.h>

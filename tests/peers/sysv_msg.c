@@ -1,5 +1,5 @@
-/* The seeds' System V message queue program: struct message { long type; char text[100]; } with msgsnd/msgrcv.
-   usage: sysv_msg send <msqid> <type> <text>      sends one message (the whole 100-byte struct, as the seed does)
+/* The tutorial's System V message queue program: struct message { long type; char text[100]; } with msgsnd/msgrcv.
+   usage: sysv_msg send <msqid> <type> <text>      sends one message (the whole 100-byte struct, as the tutorial does)
           sysv_msg recv <msqid> <type>             receives one message of msgrcv type <type> and prints it */
 #include <stdio.h>
 #include <stdlib.h>

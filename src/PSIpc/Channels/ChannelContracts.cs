@@ -51,7 +51,8 @@ internal interface ITypedChannel
     /// <summary>Sends one message of <paramref name="type"/> (1 or more).</summary>
     void SendTyped(ReadOnlySpan<byte> payload, IpcEncoding encoding, long type, in IpcWait wait);
 
-    /// <summary>Receives the message msgrcv's <paramref name="selector"/> picks: 0 the first, n the first of type n, -n the lowest up to n.</summary>
+    /// <summary>Receives the message msgrcv's <paramref name="selector"/> picks: 0 the first, n the first of
+    /// type n, -n the lowest up to n.</summary>
     RawMessage? ReceiveTyped(long selector, in IpcWait wait);
 }
 

@@ -26,7 +26,13 @@ internal sealed class FdWaiter : IDisposable
     /// OperationCanceledException on cancellation, what <paramref name="throwIfClosed"/> throws once the channel is
     /// closed, and <paramref name="timeout"/>'s exception at the deadline.
     /// </summary>
-    public void Wait(SafeFd fd, short events, Deadline deadline, CancellationToken cancellationToken, Action throwIfClosed, Func<IpcTimeoutException> timeout)
+    public void Wait(
+        SafeFd fd,
+        short events,
+        Deadline deadline,
+        CancellationToken cancellationToken,
+        Action throwIfClosed,
+        Func<IpcTimeoutException> timeout)
     {
         using CancellationTokenRegistration registration = Register(cancellationToken);
         while (true)
@@ -75,7 +81,12 @@ internal sealed class FdWaiter : IDisposable
     /// Waits until one of <paramref name="fds"/> is readable (or hung up); fills <paramref name="ready"/>. Returns
     /// false when the deadline passed first; throws on cancellation and once the channel is closed.
     /// </summary>
-    public bool WaitAny(System.Collections.Generic.IReadOnlyList<SafeFd> fds, Span<bool> ready, Deadline deadline, CancellationToken cancellationToken, Action throwIfClosed)
+    public bool WaitAny(
+        System.Collections.Generic.IReadOnlyList<SafeFd> fds,
+        Span<bool> ready,
+        Deadline deadline,
+        CancellationToken cancellationToken,
+        Action throwIfClosed)
     {
         using CancellationTokenRegistration registration = Register(cancellationToken);
         while (true)

@@ -33,23 +33,31 @@ internal static class Frame
         {
             throw new IpcProtocolException(
                 "FrameBadMagic",
-                $"The data is not a PSIpc message frame (it starts with 0x{header[0]:X2} 0x{header[1]:X2}, not 'PI'). The peer is probably writing plain text or bytes: open the channel with -Framing Line or Raw.");
+                $"The data is not a PSIpc message frame (it starts with 0x{header[0]:X2} 0x{header[1]:X2}, not "
+                    + "'PI'). The peer is probably writing plain text or bytes: open the channel with -Framing Line "
+                    + "or Raw.");
         }
 
         if (header[2] != Version)
         {
-            throw new IpcProtocolException("FrameBadVersion", $"The message frame has version {header[2]}, and this PSIpc reads version {Version}. Use the same PSIpc version on both sides.");
+            throw new IpcProtocolException("FrameBadVersion",
+                $"The message frame has version {header[2]}, and this PSIpc reads version {Version}. Use the same "
+                + "PSIpc version on both sides.");
         }
 
         if (header[3] > (byte)IpcEncoding.Json)
         {
-            throw new IpcProtocolException("FrameBadEncoding", $"The message frame names encoding {header[3]}, which is not one of Bytes (0), Text (1), CliXml (2) or Json (3).");
+            throw new IpcProtocolException("FrameBadEncoding",
+                $"The message frame names encoding {header[3]}, which is not one of Bytes (0), Text (1), CliXml (2) "
+                + "or Json (3).");
         }
 
         uint length = BinaryPrimitives.ReadUInt32BigEndian(header.Slice(4, 4));
         if (length > (uint)maxPayload)
         {
-            throw new IpcProtocolException("FrameTooLarge", $"The message frame announces {length} bytes, more than this channel's limit of {maxPayload} bytes (MaxMessageSize).");
+            throw new IpcProtocolException("FrameTooLarge",
+                $"The message frame announces {length} bytes, more than this channel's limit of {maxPayload} bytes "
+                + "(MaxMessageSize).");
         }
 
         return ((IpcEncoding)header[3], (int)length);

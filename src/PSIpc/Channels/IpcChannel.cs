@@ -65,7 +65,11 @@ public abstract class IpcChannel : IDisposable
     /// <summary>Sends one message. The encoding defaults to CliXml on Message framing and Text otherwise.</summary>
     /// <returns>The envelope of what was sent.</returns>
     public IpcMessage Send(
-        object? body, IpcEncoding? encoding = null, int depth = 2, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        object? body,
+        IpcEncoding? encoding = null,
+        int depth = 2,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
         Send(body, encoding, depth, default, timeout, cancellationToken);
 
     /// <summary>Sends bytes that are already encoded, without copying them into a new array.</summary>
@@ -117,7 +121,8 @@ public abstract class IpcChannel : IDisposable
     internal string? OptionProblem(IpcChannelCapabilities needed, string parameter) =>
         (Capabilities & needed) == needed
             ? null
-            : $"{parameter} needs a channel with {needed} in its Capabilities; {this} is a {Kind} with {Capabilities}. Leave {parameter} out.";
+            : $"{parameter} needs a channel with {needed} in its Capabilities; {this} is a {Kind} with "
+                + $"{Capabilities}. Leave {parameter} out.";
 
     private void Require(IpcChannelCapabilities needed, string parameter)
     {
@@ -144,7 +149,8 @@ public abstract class IpcChannel : IDisposable
     /// Sends several encoded messages at once: stream channels write all their frames with one system call, other
     /// channels send them one by one. Each message keeps its own frame, so the receiver sees no difference.
     /// </summary>
-    internal void SendBatch(IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, TimeSpan? timeout, CancellationToken cancellationToken)
+    internal void SendBatch(
+        IReadOnlyList<(byte[] Payload, IpcEncoding Encoding)> messages, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
@@ -253,7 +259,7 @@ public abstract class IpcChannel : IDisposable
         {
             Dispose(true);
             GC.SuppressFinalize(this);
-            ChannelRegistry.Forget(this);
+            OpenResources.Forget(this);
         }
     }
 

@@ -34,7 +34,8 @@ public sealed class IpcMessage
     /// <summary>The POSIX message queue priority; null for other channels.</summary>
     public int? Priority { get; }
 
-    /// <summary>Who sent it, as a channel to reply on: the client's connection on a socket server, the sender's address on UDP; null elsewhere.</summary>
+    /// <summary>Who sent it, as a channel to reply on: the client's connection on a socket server, the sender's
+    /// address on UDP; null elsewhere.</summary>
     public IpcChannel? Sender { get; init; }
 
     /// <summary>The sender's address: the client's address on TCP, the datagram's source on UDP; null elsewhere.</summary>

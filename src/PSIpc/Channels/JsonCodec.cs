@@ -29,12 +29,15 @@ internal static class JsonCodec
     {
         try
         {
-            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            var reader = new Utf8JsonReader(
+                payload, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
             using JsonDocument doc = JsonDocument.ParseValue(ref reader);
             ReadOnlySpan<byte> rest = payload.Slice((int)reader.BytesConsumed);
             if (rest.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
             {
-                throw new IpcProtocolException("JsonInvalid", $"A Json message has data after its value ({rest.Length} bytes from byte {reader.BytesConsumed}); one message holds one Json value.");
+                throw new IpcProtocolException("JsonInvalid",
+                    $"A Json message has data after its value ({rest.Length} bytes from byte "
+                    + $"{reader.BytesConsumed}); one message holds one Json value.");
             }
 
             return ToObject(doc.RootElement);
@@ -169,12 +172,17 @@ internal static class JsonCodec
                     // PowerShell property names are not case-sensitive: "a" and "A" would be one property, and "" none.
                     if (p.Name.Length == 0)
                     {
-                        throw new IpcProtocolException("JsonUnrepresentable", "A Json message has an object key that is the empty string, which a PowerShell object cannot hold; receive it with -Encoding Text to read it as it is.");
+                        throw new IpcProtocolException("JsonUnrepresentable",
+                            "A Json message has an object key that is the empty string, which a PowerShell object "
+                            + "cannot hold; receive it with -Encoding Text to read it as it is.");
                     }
 
                     if (result.Properties[p.Name] is { } existing)
                     {
-                        throw new IpcProtocolException("JsonUnrepresentable", $"A Json object has the keys '{existing.Name}' and '{p.Name}', which are one property name to PowerShell (names are not case-sensitive); receive it with -Encoding Text to read it as it is.");
+                        throw new IpcProtocolException("JsonUnrepresentable",
+                            $"A Json object has the keys '{existing.Name}' and '{p.Name}', which are one property "
+                            + "name to PowerShell (names are not case-sensitive); receive it with -Encoding Text to "
+                            + "read it as it is.");
                     }
 
                     result.Properties.Add(new PSNoteProperty(p.Name, ToObject(p.Value)));
@@ -214,7 +222,9 @@ internal static class JsonCodec
                     return d;
                 }
 
-                throw new IpcProtocolException("JsonUnrepresentable", $"A Json message holds the number {raw}, beyond what a double can hold; receive it with -Encoding Text to read it as it is.");
+                throw new IpcProtocolException("JsonUnrepresentable",
+                    $"A Json message holds the number {raw}, beyond what a double can hold; receive it with "
+                    + "-Encoding Text to read it as it is.");
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:

@@ -37,13 +37,16 @@ internal static class MessageCodec
                     return bytes;
                 }
 
-                if (value is not string && value is IEnumerable && LanguagePrimitives.TryConvertTo(value, out byte[]? converted) && converted is not null)
+                if (value is not string && value is IEnumerable
+                    && LanguagePrimitives.TryConvertTo(value, out byte[]? converted) && converted is not null)
                 {
                     return converted;
                 }
 
                 throw new ArgumentException(
-                    $"The Bytes encoding sends byte[]; this body is {(value is null ? "null" : value.GetType().FullName)}. Pass a byte[] with -InputObject or ',$bytes | Send-IpcMessage', or choose -Encoding Text.");
+                    "The Bytes encoding sends byte[]; this body is "
+                        + $"{(value is null ? "null" : value.GetType().FullName)}. Pass a byte[] with -InputObject or "
+                        + "',$bytes | Send-IpcMessage', or choose -Encoding Text.");
             case IpcEncoding.Text:
                 return Utf8.GetBytes(value is null ? string.Empty : value as string ?? LanguagePrimitives.ConvertTo<string>(value));
             case IpcEncoding.CliXml:

@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Closes channels.</para>
-/// <para type="description">Closing the writing end lets the reader see end of stream. Closing twice is harmless.</para>
-/// </summary>
+/// <summary>Closes channels.</summary>
 [Cmdlet(VerbsCommon.Close, "IpcChannel", DefaultParameterSetName = "Default")]
 [OutputType(typeof(void))]
 public sealed class CloseIpcChannelCommand : IpcCmdlet

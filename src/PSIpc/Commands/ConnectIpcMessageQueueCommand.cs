@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Opens an existing message queue.</para>
-/// <para type="description">-Key or -Id open a System V queue, -Name a POSIX queue. A queue that does not exist is an ObjectNotFound error.</para>
-/// </summary>
+/// <summary>Opens an existing message queue.</summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcMessageQueue", DefaultParameterSetName = "Key")]
 [OutputType(typeof(SysVMessageQueue), typeof(PosixMessageQueue))]
 public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
@@ -49,7 +46,11 @@ public sealed class ConnectIpcMessageQueueCommand : IpcCmdlet
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
-            WriteIpcError(e, target, $"Cannot open the message queue {target}", e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
+            WriteIpcError(
+                e,
+                target,
+                $"Cannot open the message queue {target}",
+                e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
         }
     }
 }

@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Opens the end of an anonymous pipe this process inherited from its parent.</para>
-/// <para type="description">The parent passes its pipe's ClientHandle (a descriptor number) to the child, for example as an argument; the child gives it to -Handle. The channel takes ownership of the descriptor: connect to a handle once.</para>
-/// </summary>
+/// <summary>Opens the end of an anonymous pipe this process inherited from its parent.</summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcPipe", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcPipe))]
 public sealed class ConnectIpcPipeCommand : IpcCmdlet

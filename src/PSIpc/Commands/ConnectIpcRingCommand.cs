@@ -3,9 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Opens an existing ring made with New-IpcRing.</para>
-/// </summary>
+/// <summary>Opens an existing ring made with New-IpcRing.</summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcRing", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcRing))]
 public sealed class ConnectIpcRingCommand : IpcCmdlet

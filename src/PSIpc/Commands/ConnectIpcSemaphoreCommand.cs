@@ -3,9 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Opens an existing POSIX named semaphore.</para>
-/// </summary>
+/// <summary>Opens an existing POSIX named semaphore.</summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcSemaphore", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcSemaphore))]
 public sealed class ConnectIpcSemaphoreCommand : IpcCmdlet

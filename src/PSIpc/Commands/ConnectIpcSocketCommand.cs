@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Connects to a socket server and returns the connection as a channel.</para>
-/// <para type="description">-Path or -Abstract connect to a Unix socket; -ComputerName (or -Address) and -Port connect over TCP, with Nagle's algorithm off so small messages go at once. Waits at most -Timeout (10 seconds unless given).</para>
-/// </summary>
+/// <summary>Connects to a socket server and returns the connection as a channel.</summary>
 [Cmdlet(VerbsCommunications.Connect, "IpcSocket", DefaultParameterSetName = "Path")]
 [OutputType(typeof(IpcSocket), typeof(IpcUdpSocket))]
 public sealed class ConnectIpcSocketCommand : IpcCmdlet

@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Attaches to an existing shared memory region.</para>
-/// <para type="description">-Key or -Id attach a System V segment, -Name a POSIX object, -Path a file. -ReadOnly attaches for reading only.</para>
-/// </summary>
+/// <summary>Attaches to an existing shared memory region.</summary>
 [Cmdlet(VerbsCommunications.Connect, "SharedMemory", DefaultParameterSetName = "Key")]
 [OutputType(typeof(IpcSharedMemory))]
 public sealed class ConnectSharedMemoryCommand : IpcCmdlet
@@ -55,7 +52,11 @@ public sealed class ConnectSharedMemoryCommand : IpcCmdlet
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
-            WriteIpcError(e, target, $"Cannot attach the shared memory {target}", e is ArgumentException ae ? ArgumentErrorId(ae, "NotMappable") : null);
+            WriteIpcError(
+                e,
+                target,
+                $"Cannot attach the shared memory {target}",
+                e is ArgumentException ae ? ArgumentErrorId(ae, "NotMappable") : null);
         }
     }
 }

@@ -3,9 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Detaches shared memory regions from this session (shmdt / munmap), leaving them in the system.</para>
-/// </summary>
+/// <summary>Detaches shared memory regions from this session (shmdt / munmap), leaving them in the system.</summary>
 [Cmdlet(VerbsCommunications.Disconnect, "SharedMemory", DefaultParameterSetName = "Default")]
 [OutputType(typeof(void))]
 public sealed class DisconnectSharedMemoryCommand : IpcCmdlet

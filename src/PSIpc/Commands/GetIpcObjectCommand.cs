@@ -6,10 +6,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists the IPC objects that exist on the machine, whoever made them, like ipcs -a.</para>
-/// <para type="description">System V queues, segments and semaphore sets (from /proc/sysvipc), POSIX queues (/dev/mqueue, when mounted), POSIX shared memory and semaphores (/dev/shm). Pipe them to Remove-IpcObject to clean up after a crashed script.</para>
-/// </summary>
+/// <summary>Lists the IPC objects that exist on the machine, whoever made them, like ipcs -a.</summary>
 [Cmdlet(VerbsCommon.Get, "IpcObject", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcObject))]
 public sealed class GetIpcObjectCommand : IpcCmdlet
@@ -40,7 +37,9 @@ public sealed class GetIpcObjectCommand : IpcCmdlet
             if (!IpcObjectSource.Kinds.Contains(kind, StringComparer.OrdinalIgnoreCase))
             {
                 ThrowTerminatingError(ErrorHelper.Create(
-                    "UnknownKind", ErrorCategory.InvalidArgument, kind, $"'{kind}' is not a kind of IPC object; the kinds are {string.Join(", ", IpcObjectSource.Kinds)}."));
+                    "UnknownKind", ErrorCategory.InvalidArgument, kind,
+                        $"'{kind}' is not a kind of IPC object; the kinds are "
+                        + $"{string.Join(", ", IpcObjectSource.Kinds)}."));
             }
         }
     }
@@ -53,7 +52,8 @@ public sealed class GetIpcObjectCommand : IpcCmdlet
         foreach (IpcObject o in sources.SelectMany(s => s.List()))
         {
 
-            if (Owner is not null && !Array.Exists(Owner, w => string.Equals(w, o.Owner, StringComparison.Ordinal) || w == o.OwnerId.ToString(CultureInfo.InvariantCulture)))
+            string ownerId = o.OwnerId.ToString(CultureInfo.InvariantCulture);
+            if (Owner is not null && !Array.Exists(Owner, w => string.Equals(w, o.Owner, StringComparison.Ordinal) || w == ownerId))
             {
                 continue;
             }

@@ -2,9 +2,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists the platform's signals: name, number, default action, whether it can be caught.</para>
-/// </summary>
+/// <summary>Lists the platform's signals: name, number, default action, whether it can be caught.</summary>
 [Cmdlet(VerbsCommon.Get, "Signal", DefaultParameterSetName = "Default")]
 [OutputType(typeof(SignalInfo))]
 public sealed class GetSignalCommand : IpcCmdlet
@@ -46,7 +44,9 @@ public sealed class GetSignalCommand : IpcCmdlet
 
             if (!found && !WildcardPattern.ContainsWildcardCharacters(n))
             {
-                WriteError(ErrorHelper.Create("SignalNotFound", ErrorCategory.ObjectNotFound, n, $"There is no signal '{n}' on this platform. Get-Signal lists them all; names go with or without SIG (TERM, SIGTERM) or as numbers (15)."));
+                WriteError(ErrorHelper.Create("SignalNotFound", ErrorCategory.ObjectNotFound, n,
+                    $"There is no signal '{n}' on this platform. Get-Signal lists them all; names go with or "
+                    + "without SIG (TERM, SIGTERM) or as numbers (15)."));
             }
         }
     }
@@ -55,6 +55,7 @@ public sealed class GetSignalCommand : IpcCmdlet
     {
         var pattern = new WildcardPattern(n, WildcardOptions.IgnoreCase);
         var prefixed = new WildcardPattern("SIG" + n, WildcardOptions.IgnoreCase);
-        return pattern.IsMatch(s.Name) || prefixed.IsMatch(s.Name) || n == s.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return pattern.IsMatch(s.Name) || prefixed.IsMatch(s.Name) || n == s.Number.ToString(
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -2,9 +2,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Lists the signal handlers registered with Register-SignalHandler.</para>
-/// </summary>
+/// <summary>Lists the signal handlers registered with Register-SignalHandler.</summary>
 [Cmdlet(VerbsCommon.Get, "SignalHandler", DefaultParameterSetName = "Default")]
 [OutputType(typeof(SignalHandler))]
 public sealed class GetSignalHandlerCommand : IpcCmdlet

@@ -73,7 +73,8 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
     /// Ends the command when <paramref name="parameter"/> was used on a channel without the capability it needs, so an
     /// option is never silently ignored.
     /// </summary>
-    protected void RequireCapability(IpcChannel channel, bool used, IpcChannelCapabilities needed, string parameter, string errorId = "OptionNotForChannel")
+    protected void RequireCapability(
+        IpcChannel channel, bool used, IpcChannelCapabilities needed, string parameter, string errorId = "OptionNotForChannel")
     {
         if (used && channel.OptionProblem(needed, parameter) is string problem)
         {

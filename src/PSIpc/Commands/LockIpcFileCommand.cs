@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Locks a file and returns the lock.</para>
-/// <para type="description">A whole-file lock uses flock(2), so it excludes util-linux flock in shell scripts and CI jobs; -Offset/-Length lock a byte range with open-file-description fcntl locks. -Shared takes a read lock. A conflicting holder makes -NoWait fail at once (ResourceBusy) and -Timeout fail after the wait (OperationTimeout). The file is created (0600) when missing.</para>
-/// </summary>
+/// <summary>Locks a file and returns the lock.</summary>
 [Cmdlet(VerbsCommon.Lock, "IpcFile", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcFileLock))]
 public sealed class LockIpcFileCommand : IpcCmdlet
@@ -43,7 +40,9 @@ public sealed class LockIpcFileCommand : IpcCmdlet
             IpcFileLock? held = IpcFileLock.Acquire(path, Shared, Offset, Length, Timeout, NoWait, CancelToken);
             if (held is null)
             {
-                WriteError(ErrorHelper.Create("FileLockBusy", ErrorCategory.ResourceBusy, path, $"Another process holds a conflicting lock on '{path}'; -NoWait did not wait. Find the holder with lslocks."));
+                WriteError(ErrorHelper.Create("FileLockBusy", ErrorCategory.ResourceBusy, path,
+                    $"Another process holds a conflicting lock on '{path}'; -NoWait did not wait. Find the holder "
+                    + "with lslocks."));
                 return;
             }
 

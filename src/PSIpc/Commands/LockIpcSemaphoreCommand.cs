@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Takes one from a semaphore (P), waiting while it is 0.</para>
-/// <para type="description">Waits until the semaphore is above 0, -Timeout passes (OperationTimeout) or Ctrl+C. -NoWait fails at once (ResourceBusy) instead. Pair it with Unlock-IpcSemaphore, or use Use-IpcLock, which always releases.</para>
-/// </summary>
+/// <summary>Takes one from a semaphore (P), waiting while it is 0.</summary>
 [Cmdlet(VerbsCommon.Lock, "IpcSemaphore", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcSemaphore))]
 public sealed class LockIpcSemaphoreCommand : IpcCmdlet
@@ -31,7 +28,9 @@ public sealed class LockIpcSemaphoreCommand : IpcCmdlet
         {
             if (!Semaphore.Wait(Timeout, NoWait, CancelToken))
             {
-                WriteError(ErrorHelper.Create("SemaphoreBusy", ErrorCategory.ResourceBusy, Semaphore, $"The semaphore {Semaphore.Name} is at 0 (held by others); -NoWait did not wait."));
+                WriteError(ErrorHelper.Create(
+                    "SemaphoreBusy", ErrorCategory.ResourceBusy, Semaphore,
+                    $"The semaphore {Semaphore.Name} is at 0 (held by others); -NoWait did not wait."));
                 return;
             }
         }

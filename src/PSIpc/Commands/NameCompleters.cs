@@ -20,7 +20,8 @@ public abstract class PosixNameCompleter : IArgumentCompleter
         _prefix = prefix;
     }
 
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         if (!Directory.Exists(_folder))
         {
@@ -54,9 +55,12 @@ public sealed class MessageQueueNameCompleter : PosixNameCompleter
 /// <summary>Existing POSIX shared memory objects and rings (/dev/shm, without semaphores).</summary>
 public sealed class SharedMemoryNameCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        foreach (CompletionResult r in new AllShm().CompleteArgument(commandName, parameterName, wordToComplete, commandAst, fakeBoundParameters))
+        foreach (
+            CompletionResult r in new AllShm().CompleteArgument(commandName, parameterName, wordToComplete, commandAst, fakeBoundParameters)
+            )
         {
             if (!r.CompletionText.StartsWith("/sem.", StringComparison.Ordinal))
             {
@@ -86,7 +90,8 @@ public sealed class SemaphoreNameCompleter : PosixNameCompleter
 /// <summary>Keys of existing System V objects, as ipcs prints them.</summary>
 public sealed class SysVKeyCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         string kind = commandName.Contains("SharedMemory", StringComparison.OrdinalIgnoreCase) ? "SharedMemory" : "MessageQueue";
@@ -108,5 +113,18 @@ public sealed class IpcObjectKindCompleter : IArgumentCompleter
     {
         var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         return IpcObjectSource.Kinds.Where(pattern.IsMatch).Select(k => new CompletionResult(k, k, CompletionResultType.ParameterValue, k));
+    }
+}
+
+/// <summary>The names a Remove- cmdlet takes by -Name: semaphores, queues, or shared memory and rings, by its noun.</summary>
+public sealed class PosixObjectNameCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        IArgumentCompleter names = commandName.EndsWith("Semaphore", StringComparison.OrdinalIgnoreCase) ? new SemaphoreNameCompleter()
+            : commandName.EndsWith("MessageQueue", StringComparison.OrdinalIgnoreCase) ? new MessageQueueNameCompleter()
+            : new SharedMemoryNameCompleter();
+        return names.CompleteArgument(commandName, parameterName, wordToComplete, commandAst, fakeBoundParameters);
     }
 }

@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates a named pipe (FIFO) in the file system.</para>
-/// <para type="description">The FIFO gets exactly -Mode (0600 unless asked), whatever the umask.</para>
-/// </summary>
+/// <summary>Creates a named pipe (FIFO) in the file system.</summary>
 [Cmdlet(VerbsCommon.New, "IpcFifo", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(IpcFifo))]
 public sealed class NewIpcFifoCommand : IpcCmdlet
@@ -27,7 +24,8 @@ public sealed class NewIpcFifoCommand : IpcCmdlet
     [ModeTransformation]
     public IpcFileMode Mode { get; set; } = new(0x180);
 
-    /// <summary>Removes the FIFO when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    /// <summary>Removes the FIFO when this session ends (the runspace closes or the module is removed), as a
+    /// safety net for scripts that stop early.</summary>
     [Parameter]
     public SwitchParameter RemoveOnExit { get; set; }
 

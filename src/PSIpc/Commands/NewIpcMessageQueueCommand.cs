@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates a System V or POSIX message queue.</para>
-/// <para type="description">-Key or -Private make a System V queue (msgget with IPC_CREAT|IPC_EXCL); -Name makes a POSIX queue (mq_open with O_CREAT|O_EXCL). The queue gets exactly -Mode (0600 unless asked). -Force opens an existing queue instead of failing.</para>
-/// </summary>
+/// <summary>Creates a System V or POSIX message queue.</summary>
 [Cmdlet(VerbsCommon.New, "IpcMessageQueue", SupportsShouldProcess = true, DefaultParameterSetName = "Private")]
 [OutputType(typeof(SysVMessageQueue), typeof(PosixMessageQueue))]
 public sealed class NewIpcMessageQueueCommand : IpcCmdlet
@@ -50,7 +47,8 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
     [ValidateRange(1, int.MaxValue)]
     public long? MaxMessageSize { get; set; }
 
-    /// <summary>Removes the queue when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    /// <summary>Removes the queue when this session ends (the runspace closes or the module is removed), as a
+    /// safety net for scripts that stop early.</summary>
     [Parameter]
     public SwitchParameter RemoveOnExit { get; set; }
 
@@ -81,7 +79,11 @@ public sealed class NewIpcMessageQueueCommand : IpcCmdlet
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
-            ThrowIpcError(e, ParameterSetName == "Name" ? Name : target, $"Cannot create the {target}", e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
+            ThrowIpcError(
+                e,
+                ParameterSetName == "Name" ? Name : target,
+                $"Cannot create the {target}",
+                e is ArgumentException ae ? (ae.ParamName == "key" ? "InvalidKey" : "InvalidQueueName") : null);
         }
     }
 }

@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates an anonymous pipe.</para>
-/// <para type="description">With -Direction Both (the default) both ends stay in this session. With Write or Read this session keeps that end and the pipe's ClientHandle names the other end for a child process.</para>
-/// </summary>
+/// <summary>Creates an anonymous pipe.</summary>
 [Cmdlet(VerbsCommon.New, "IpcPipe", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcPipe))]
 public sealed class NewIpcPipeCommand : IpcCmdlet

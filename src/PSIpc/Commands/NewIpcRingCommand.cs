@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates a bounded producer-consumer ring in POSIX shared memory.</para>
-/// <para type="description">The ring holds -Capacity messages (rounded up to a power of two) of at most -MessageSize bytes, for several producers and consumers at once. Send-IpcMessage waits while it is full, Receive-IpcMessage while it is empty. It is the module's fastest channel.</para>
-/// </summary>
+/// <summary>Creates a bounded producer-consumer ring in POSIX shared memory.</summary>
 [Cmdlet(VerbsCommon.New, "IpcRing", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcRing))]
 public sealed class NewIpcRingCommand : IpcCmdlet
@@ -28,7 +25,8 @@ public sealed class NewIpcRingCommand : IpcCmdlet
     [ModeTransformation]
     public IpcFileMode Mode { get; set; } = new(0x180);
 
-    /// <summary>Removes the ring when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    /// <summary>Removes the ring when this session ends (the runspace closes or the module is removed), as a
+    /// safety net for scripts that stop early.</summary>
     [Parameter]
     public SwitchParameter RemoveOnExit { get; set; }
 
@@ -51,7 +49,10 @@ public sealed class NewIpcRingCommand : IpcCmdlet
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
-            ThrowIpcError(e, Name, $"Cannot create the ring {Name}", e is ArgumentOutOfRangeException ? "InvalidRingSize" : e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidRingSize") : null);
+            string? id = e is ArgumentOutOfRangeException ? "InvalidRingSize"
+                : e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidRingSize")
+                : null;
+            ThrowIpcError(e, Name, $"Cannot create the ring {Name}", id);
         }
     }
 }

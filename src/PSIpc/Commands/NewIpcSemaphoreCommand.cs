@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates a POSIX named semaphore.</para>
-/// <para type="description">The semaphore starts at -InitialCount (1 unless given: a lock) and gets exactly -Mode (0600 unless asked). -Force opens an existing one instead of failing.</para>
-/// </summary>
+/// <summary>Creates a POSIX named semaphore.</summary>
 [Cmdlet(VerbsCommon.New, "IpcSemaphore", SupportsShouldProcess = true, DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcSemaphore))]
 public sealed class NewIpcSemaphoreCommand : IpcCmdlet
@@ -28,7 +25,8 @@ public sealed class NewIpcSemaphoreCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Removes the semaphore when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    /// <summary>Removes the semaphore when this session ends (the runspace closes or the module is removed), as
+    /// a safety net for scripts that stop early.</summary>
     [Parameter]
     public SwitchParameter RemoveOnExit { get; set; }
 

@@ -6,10 +6,7 @@ using System.Net;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Listens on a Unix socket path, an abstract name or a TCP port.</para>
-/// <para type="description">The socket file gets mode 0600 unless -Mode says otherwise. -Force replaces a stale socket file left by a dead server, never a live server's socket or another kind of file. -Port 0 picks a free port (the server's EndPoint shows it). Receive-IpcMessage on the server takes messages from every client; Wait-IpcConnection takes one client as a channel of its own.</para>
-/// </summary>
+/// <summary>Listens on a Unix socket path, an abstract name or a TCP port.</summary>
 [Cmdlet(VerbsCommon.New, "IpcSocketServer", SupportsShouldProcess = true, DefaultParameterSetName = "Path")]
 [OutputType(typeof(IpcSocketServer), typeof(IpcUdpSocket))]
 public sealed class NewIpcSocketServerCommand : IpcCmdlet
@@ -73,7 +70,9 @@ public sealed class NewIpcSocketServerCommand : IpcCmdlet
                 }
                 else
                 {
-                    ThrowTerminatingError(ErrorHelper.Create("UnknownUser", ErrorCategory.ObjectNotFound, user, $"There is no user '{user}' (in /etc/passwd). Give a user name or a numeric id."));
+                    ThrowTerminatingError(ErrorHelper.Create(
+                        "UnknownUser", ErrorCategory.ObjectNotFound, user,
+                        $"There is no user '{user}' (in /etc/passwd). Give a user name or a numeric id."));
                 }
             }
         }

@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Creates a shared memory region and attaches it.</para>
-/// <para type="description">-Key or -Private make a System V segment (shmget), -Name a POSIX object (shm_open, a file in /dev/shm), -Path a memory-mapped file. The region gets exactly -Mode (0600 unless asked); -Force attaches to an existing one (growing a POSIX object or file to -Size).</para>
-/// </summary>
+/// <summary>Creates a shared memory region and attaches it.</summary>
 [Cmdlet(VerbsCommon.New, "SharedMemory", SupportsShouldProcess = true, DefaultParameterSetName = "Private")]
 [OutputType(typeof(IpcSharedMemory))]
 public sealed class NewSharedMemoryCommand : IpcCmdlet
@@ -44,7 +41,8 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Removes the region (a -Path file too) when this session ends (the runspace closes or the module is removed), as a safety net for scripts that stop early.</summary>
+    /// <summary>Removes the region (a -Path file too) when this session ends (the runspace closes or the module
+    /// is removed), as a safety net for scripts that stop early.</summary>
     [Parameter]
     public SwitchParameter RemoveOnExit { get; set; }
 
@@ -60,7 +58,9 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
         };
         if (Size <= 0)
         {
-            ThrowTerminatingError(ErrorHelper.Create("InvalidSize", ErrorCategory.InvalidArgument, Size, $"A shared memory region needs a size of 1 byte or more; {Size} is not."));
+            ThrowTerminatingError(ErrorHelper.Create(
+                "InvalidSize", ErrorCategory.InvalidArgument, Size,
+                $"A shared memory region needs a size of 1 byte or more; {Size} is not."));
         }
 
         if (!ShouldProcess(target, $"Create {Size} bytes with mode {Mode}"))
@@ -86,7 +86,11 @@ public sealed class NewSharedMemoryCommand : IpcCmdlet
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
-            ThrowIpcError(e, ParameterSetName switch { "Name" => Name, "Path" => path, _ => target }, $"Cannot create the {target}", e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidSize") : null);
+            ThrowIpcError(
+                e,
+                ParameterSetName switch { "Name" => Name, "Path" => path, _ => target },
+                $"Cannot create the {target}",
+                e is ArgumentException ae ? ArgumentErrorId(ae, "InvalidSize") : null);
         }
     }
 }

@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Opens one end of a FIFO as a channel.</para>
-/// <para type="description">Read returns at once; the first Receive-IpcMessage waits for a writer. Write waits for a reader, at most -Timeout (30 seconds unless given), and Ctrl+C stops the wait.</para>
-/// </summary>
+/// <summary>Opens one end of a FIFO as a channel.</summary>
 [Cmdlet(VerbsCommon.Open, "IpcFifo", DefaultParameterSetName = "Path")]
 [OutputType(typeof(IpcFifoChannel))]
 public sealed class OpenIpcFifoCommand : IpcCmdlet

@@ -41,7 +41,9 @@ internal static class PathHelper
 
         if (matches.Count == 0)
         {
-            cmdlet.WriteError(ErrorHelper.Create("PathNotFound", ErrorCategory.ObjectNotFound, path, $"No file matches '{path}'. Check the pattern, or use -LiteralPath for a name with [ ] * ? in it."));
+            cmdlet.WriteError(ErrorHelper.Create(
+                "PathNotFound", ErrorCategory.ObjectNotFound, path,
+                $"No file matches '{path}'. Check the pattern, or use -LiteralPath for a name with [ ] * ? in it."));
             return System.Array.Empty<string>();
         }
 

@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Reads a string, bytes or an object from a shared memory region.</para>
-/// <para type="description">-AsString reads a NUL-terminated UTF-8 string (as printf("%s") does); -AsBytes reads -Length bytes (to the end unless given); -Encoding CliXml or Json reads an object Write-SharedMemory wrote. Without them, an object is read where one was written and a string otherwise.</para>
-/// </summary>
+/// <summary>Reads a string, bytes or an object from a shared memory region.</summary>
 [Cmdlet(VerbsCommunications.Read, "SharedMemory", DefaultParameterSetName = "Auto")]
 [OutputType(typeof(string), typeof(byte[]), typeof(object))]
 public sealed class ReadSharedMemoryCommand : IpcCmdlet

@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Receives messages from a channel and emits their bodies.</para>
-/// <para type="description">Receives one message unless -Count or -Continuous is given. End of stream (the peer closed) ends the command quietly; -Timeout limits the wait for each message; Ctrl+C stops it.</para>
-/// </summary>
+/// <summary>Receives messages from a channel and emits their bodies.</summary>
 [Cmdlet(VerbsCommunications.Receive, "IpcMessage", DefaultParameterSetName = "Count")]
 [OutputType(typeof(object))]
 [OutputType(typeof(IpcMessage))]
@@ -34,7 +31,8 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter AsEnvelope { get; set; }
 
-    /// <summary>System V queues: which message to take, as msgrcv: 0 the first, n &gt; 0 the first of type n, n &lt; 0 the first of the lowest type up to |n|.</summary>
+    /// <summary>System V queues: which message to take, as msgrcv: 0 the first, n &gt; 0 the first of type n, n
+    /// &lt; 0 the first of the lowest type up to |n|.</summary>
     [Parameter]
     public long Type { get; set; }
 
@@ -42,7 +40,8 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter NoWait { get; set; }
 
-    /// <summary>How Line and Raw data are decoded (Text unless given; Bytes gives byte[]; Json parses each line). On Message framing, Bytes or Text return the payload undecoded.</summary>
+    /// <summary>How Line and Raw data are decoded (Text unless given; Bytes gives byte[]; Json parses each
+    /// line). On Message framing, Bytes or Text return the payload undecoded.</summary>
     [Parameter]
     public IpcEncoding? Encoding { get; set; }
 
@@ -83,7 +82,8 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
 
             if (message is null)
             {
-                WriteVerbose(NoWait ? $"{Channel}: nothing more waiting after {i} message(s)." : $"{Channel}: end of stream after {i} message(s).");
+                WriteVerbose(
+                    NoWait ? $"{Channel}: nothing more waiting after {i} message(s)." : $"{Channel}: end of stream after {i} message(s).");
                 return;
             }
 

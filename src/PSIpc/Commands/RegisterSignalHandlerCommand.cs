@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Handles signals asynchronously: each delivery becomes a PowerShell engine event.</para>
-/// <para type="description">With -Action the script block runs in the session between commands, with $Event and $EventArgs (Signal, Number, Timestamp); without it the events wait in the event queue under -SourceIdentifier, as with Register-EngineEvent. A handled SIGINT, SIGTERM, SIGQUIT or SIGHUP (or any other signal) no longer runs its default action; -RunDefaultAction lets it follow (a terminating signal then ends the process right after the event is queued, before an -Action can run).</para>
-/// </summary>
+/// <summary>Handles signals asynchronously: each delivery becomes a PowerShell engine event.</summary>
 [Cmdlet(VerbsLifecycle.Register, "SignalHandler", DefaultParameterSetName = "Default")]
 [OutputType(typeof(SignalHandler))]
 public sealed class RegisterSignalHandlerCommand : IpcCmdlet

@@ -1,16 +1,19 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using PSIpc.Native;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes FIFOs.</para>
-/// <para type="description">Removes only FIFOs: a regular file, directory or socket at the path is an error and is left alone.</para>
-/// </summary>
-[Cmdlet(VerbsCommon.Remove, "IpcFifo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Path")]
+/// <summary>Removes FIFOs.</summary>
+[Cmdlet(
+    VerbsCommon.Remove,
+    "IpcFifo",
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = "Path")]
 [OutputType(typeof(void))]
-public sealed class RemoveIpcFifoCommand : IpcCmdlet
+public sealed class RemoveIpcFifoCommand : RemoveCommandBase<string>
 {
     /// <summary>The FIFOs to remove; wildcards are expanded.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Path")]
@@ -23,41 +26,33 @@ public sealed class RemoveIpcFifoCommand : IpcCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord()
+    private protected override string What => "FIFO";
+
+    private protected override IEnumerable<string> Items()
     {
         bool literal = ParameterSetName == "LiteralPath";
-        foreach (string path in literal ? LiteralPath : Path)
-        {
-            foreach (string resolved in PathHelper.ResolveExisting(this, path, literal))
-            {
-                Remove(resolved);
-            }
-        }
+        return (literal ? LiteralPath : Path).SelectMany(path => PathHelper.ResolveExisting(this, path, literal));
     }
 
-    private void Remove(string path)
+    private protected override ErrorRecord? Refuse(string item)
     {
+        // Only what the path is now: a FIFO, never a file that took its place.
+        FileStatus status;
         try
         {
-            FileStatus status = Fd.LStat(path);
-            if (!status.IsFifo)
-            {
-                WriteError(ErrorHelper.Create(
-                    "NotAFifo",
-                    ErrorCategory.InvalidArgument,
-                    path,
-                    $"'{path}' is a {FileModes.TypeName(status.Mode)}, not a FIFO; Remove-IpcFifo removes only FIFOs, so it was left alone."));
-                return;
-            }
-
-            if (ShouldProcess(path, "Remove FIFO"))
-            {
-                Fd.Unlink(path);
-            }
+            status = Fd.LStat(item);
         }
         catch (NativeException e)
         {
-            WriteIpcError(e, path, $"Cannot remove the FIFO '{path}'");
+            return ErrorHelper.ToRecord(e, item, $"Cannot remove the FIFO '{item}'");
         }
+
+        return status.IsFifo ? null : ErrorHelper.Create(
+            "NotAFifo",
+            ErrorCategory.InvalidArgument,
+            item,
+            $"'{item}' is a {FileModes.TypeName(status.Mode)}, not a FIFO; Remove-IpcFifo removes only FIFOs, so it was left alone.");
     }
+
+    private protected override void Remove(string item) => Fd.Unlink(item);
 }

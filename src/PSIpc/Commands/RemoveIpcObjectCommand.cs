@@ -1,33 +1,30 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes IPC objects that Get-IpcObject lists, as ipcrm does.</para>
-/// <para type="description">`Get-IpcObject -Owner $me | Remove-IpcObject` is the cleanup after a crashed script.</para>
-/// </summary>
-[Cmdlet(VerbsCommon.Remove, "IpcObject", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Default")]
+/// <summary>Removes IPC objects that Get-IpcObject lists, as ipcrm does.</summary>
+[Cmdlet(
+    VerbsCommon.Remove,
+    "IpcObject",
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = "Default")]
 [OutputType(typeof(void))]
-public sealed class RemoveIpcObjectCommand : IpcCmdlet
+public sealed class RemoveIpcObjectCommand : RemoveCommandBase<IpcObject>
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public IpcObject[] InputObject { get; set; } = Array.Empty<IpcObject>();
 
-    protected override void ProcessRecord()
-    {
-        foreach (IpcObject o in InputObject)
-        {
-            if (!o.CanRemove)
-            {
-                WriteError(ErrorHelper.Create("LockNotRemovable", ErrorCategory.InvalidOperation, o, $"{o} cannot be removed from outside: a lock goes when its holder releases it or exits."));
-                continue;
-            }
+    private protected override string What => "IPC object";
 
-            if (ShouldProcess(o.ToString(), "Remove"))
-            {
-                RemoveOne(o.Remove, o, "IPC object");
-            }
-        }
-    }
+    private protected override IEnumerable<IpcObject> Items() => InputObject;
+
+    private protected override void Remove(IpcObject item) => item.Remove();
+
+    private protected override ErrorRecord? Refuse(IpcObject item) => item.CanRemove ? null : ErrorHelper.Create(
+        "LockNotRemovable",
+        ErrorCategory.InvalidOperation,
+        item,
+        $"{item} cannot be removed from outside: a lock goes when its holder releases it or exits.");
 }

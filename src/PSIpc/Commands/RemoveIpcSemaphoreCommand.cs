@@ -1,44 +1,28 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes POSIX named semaphores (sem_unlink).</para>
-/// </summary>
-[Cmdlet(VerbsCommon.Remove, "IpcSemaphore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Semaphore")]
+/// <summary>Removes POSIX named semaphores (sem_unlink).</summary>
+[Cmdlet(
+    VerbsCommon.Remove,
+    "IpcSemaphore",
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = "Semaphore")]
 [OutputType(typeof(void))]
-public sealed class RemoveIpcSemaphoreCommand : IpcCmdlet
+public sealed class RemoveIpcSemaphoreCommand : RemoveNamedCommandBase<IpcSemaphore>
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Semaphore")]
     public IpcSemaphore[] Semaphore { get; set; } = Array.Empty<IpcSemaphore>();
 
-    [Parameter(Mandatory = true, ParameterSetName = "Name")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(SemaphoreNameCompleter))]
-    public string[] Name { get; set; } = Array.Empty<string>();
+    private protected override string What => "semaphore";
 
-    protected override void ProcessRecord()
-    {
-        if (ParameterSetName == "Name")
-        {
-            foreach (string name in Name)
-            {
-                if (ShouldProcess(name, "Remove semaphore"))
-                {
-                    RemoveOne(() => IpcSemaphore.Unlink(name), name, "semaphore");
-                }
-            }
+    private protected override IEnumerable<IpcSemaphore> Items() => Semaphore;
 
-            return;
-        }
+    private protected override void Remove(IpcSemaphore item) => item.Remove();
 
-        foreach (IpcSemaphore semaphore in Semaphore)
-        {
-            if (ShouldProcess(semaphore.Name, "Remove semaphore"))
-            {
-                RemoveOne(semaphore.Remove, semaphore, "semaphore");
-            }
-        }
-    }
+    private protected override void RemoveByName(string name) => IpcSemaphore.Unlink(name);
+
+    private protected override string Describe(IpcSemaphore item) => item.Name;
 }

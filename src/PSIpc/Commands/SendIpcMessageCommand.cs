@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Sends messages on a channel, one message per pipeline object.</para>
-/// <para type="description">CliXml (the default on Message framing) round-trips objects between PSIpc peers; Json suits other languages; Text (UTF-8) suits shells and C; Bytes sends byte[] as is. On pipes, FIFOs and sockets, -BatchSize writes several messages with one system call.</para>
-/// </summary>
+/// <summary>Sends messages on a channel, one message per pipeline object.</summary>
 [Cmdlet(VerbsCommunications.Send, "IpcMessage", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcMessage))]
 public sealed class SendIpcMessageCommand : IpcCmdlet
@@ -22,7 +19,8 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
     [AllowEmptyString]
     public object? InputObject { get; set; }
 
-    /// <summary>CliXml, Json, Text or Bytes. Defaults to CliXml on Message framing and Text on Line and Raw framing (Bytes for byte[] on Raw).</summary>
+    /// <summary>CliXml, Json, Text or Bytes. Defaults to CliXml on Message framing and Text on Line and Raw
+    /// framing (Bytes for byte[] on Raw).</summary>
     [Parameter]
     public IpcEncoding? Encoding { get; set; }
 

@@ -5,11 +5,12 @@ using PSIpc.Native;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Sends a signal to processes (kill, or sigqueue with -Value).</para>
-/// <para type="description">SIGTERM unless -Signal says otherwise. With -Value the signal is queued with sigqueue(3), so a receiver with an SA_SIGINFO handler gets the value in si_value. Process objects bind from the pipeline by their Id.</para>
-/// </summary>
-[Cmdlet(VerbsCommunications.Send, "Signal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Default")]
+/// <summary>Sends a signal to processes (kill, or sigqueue with -Value).</summary>
+[Cmdlet(
+    VerbsCommunications.Send,
+    "Signal",
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = "Default")]
 [OutputType(typeof(SignalEvent))]
 public sealed class SendSignalCommand : IpcCmdlet
 {
@@ -39,12 +40,17 @@ public sealed class SendSignalCommand : IpcCmdlet
             if (pid <= 0)
             {
                 // kill(2) reads 0 as the caller's process group and -1 as every process it may signal: never a process id.
-                string what = pid == 0 ? "this process's whole process group" : pid == -1 ? "every process you may signal" : $"the process group {-pid}";
-                WriteError(ErrorHelper.Create("InvalidProcessId", ErrorCategory.InvalidArgument, pid, $"Cannot send {signal.Name} to {pid}: a process id is 1 or more, and kill(2) would read {pid} as {what}. Give the id of one process."));
+                string what = pid == 0 ? "this process's whole process group"
+                    : pid == -1 ? "every process you may signal"
+                    : $"the process group {-pid}";
+                WriteError(ErrorHelper.Create("InvalidProcessId", ErrorCategory.InvalidArgument, pid,
+                    $"Cannot send {signal.Name} to {pid}: a process id is 1 or more, and kill(2) would read {pid} "
+                    + $"as {what}. Give the id of one process."));
                 continue;
             }
 
-            if (!ShouldProcess(target, $"Send {signal.Name}{(Value is int v ? " with value " + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}"))
+            if (!ShouldProcess(target, "Send "
+                + $"{signal.Name}{(Value is int v ? " with value " + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}"))
             {
                 continue;
             }
@@ -62,7 +68,9 @@ public sealed class SendSignalCommand : IpcCmdlet
             }
             catch (NativeException e)
             {
-                string advice = e.Errno == Errno.ESRCH ? " There is no such process (it may have exited)." : e.Errno == Errno.EPERM ? " You may signal only your own processes unless you are root." : string.Empty;
+                string advice = e.Errno == Errno.ESRCH ? " There is no such process (it may have exited)."
+                    : e.Errno == Errno.EPERM ? " You may signal only your own processes unless you are root."
+                    : string.Empty;
                 WriteIpcError(e, pid, $"Cannot send {signal.Name} to {target}.{advice}");
                 continue;
             }

@@ -33,7 +33,8 @@ public sealed class SignalTransformationAttribute : ArgumentTransformationAttrib
 /// <summary>Tab completion of signal names.</summary>
 public sealed class SignalCompleter : IArgumentCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
         var pattern = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase);
@@ -42,8 +43,10 @@ public sealed class SignalCompleter : IArgumentCompleter
             string shortName = s.Name.Substring(3);
             if (pattern.IsMatch(shortName) || pattern.IsMatch(s.Name))
             {
-                string text = shortName.Contains('+', StringComparison.Ordinal) || shortName.Contains('-', StringComparison.Ordinal) ? $"'{shortName}'" : shortName;
-                yield return new CompletionResult(text, s.Name, CompletionResultType.ParameterValue, $"{s.Name} ({s.Number}): {s.Description}");
+                string text = shortName.Contains(
+                    '+', StringComparison.Ordinal) || shortName.Contains('-', StringComparison.Ordinal) ? $"'{shortName}'" : shortName;
+                yield return new CompletionResult(
+                    text, s.Name, CompletionResultType.ParameterValue, $"{s.Name} ({s.Number}): {s.Description}");
             }
         }
     }

@@ -3,10 +3,12 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Stops socket servers: closes the listener and every client, and removes the socket file it created.</para>
-/// </summary>
-[Cmdlet(VerbsLifecycle.Stop, "IpcSocketServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Default")]
+/// <summary>Stops socket servers: closes the listener and every client, and removes the socket file it created.</summary>
+[Cmdlet(
+    VerbsLifecycle.Stop,
+    "IpcSocketServer",
+    SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = "Default")]
 [OutputType(typeof(void))]
 public sealed class StopIpcSocketServerCommand : IpcCmdlet
 {

@@ -93,7 +93,8 @@ public sealed class IpcKeyTransformationAttribute : ArgumentTransformationAttrib
                     return unchecked((int)hex);
                 }
 
-                if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long dec) && dec is >= int.MinValue and <= uint.MaxValue)
+                if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long dec)
+                    && dec is >= int.MinValue and <= uint.MaxValue)
                 {
                     return unchecked((int)dec);
                 }
@@ -101,6 +102,7 @@ public sealed class IpcKeyTransformationAttribute : ArgumentTransformationAttrib
                 break;
         }
 
-        throw new ArgumentTransformationMetadataException($"'{value}' is not a System V key. Give a number (5678) or hexadecimal as ipcs prints it (0x0000162e).");
+        throw new ArgumentTransformationMetadataException(
+            $"'{value}' is not a System V key. Give a number (5678) or hexadecimal as ipcs prints it (0x0000162e).");
     }
 }

@@ -3,9 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Releases file locks taken with Lock-IpcFile.</para>
-/// </summary>
+/// <summary>Releases file locks taken with Lock-IpcFile.</summary>
 [Cmdlet(VerbsCommon.Unlock, "IpcFile", DefaultParameterSetName = "Default")]
 [OutputType(typeof(void))]
 public sealed class UnlockIpcFileCommand : IpcCmdlet

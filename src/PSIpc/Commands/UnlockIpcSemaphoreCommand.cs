@@ -3,9 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Gives one back to a semaphore (V).</para>
-/// </summary>
+/// <summary>Gives one back to a semaphore (V).</summary>
 [Cmdlet(VerbsCommon.Unlock, "IpcSemaphore", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcSemaphore))]
 public sealed class UnlockIpcSemaphoreCommand : IpcCmdlet
@@ -24,7 +22,11 @@ public sealed class UnlockIpcSemaphoreCommand : IpcCmdlet
         }
         catch (NativeException e) when (e.Errno == 75)
         {
-            WriteIpcError(e, Semaphore, $"Cannot release the semaphore {Semaphore.Name}: its value is at the maximum (SEM_VALUE_MAX)", "SemaphoreOverflow");
+            WriteIpcError(
+                e,
+                Semaphore,
+                $"Cannot release the semaphore {Semaphore.Name}: its value is at the maximum (SEM_VALUE_MAX)",
+                "SemaphoreOverflow");
             return;
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))

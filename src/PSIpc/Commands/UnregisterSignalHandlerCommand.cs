@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Removes signal handlers; the signal's previous behaviour (usually its default action) returns.</para>
-/// <para type="description">-Signal removes every handler of those signals and the catcher Wait-Signal keeps for them.</para>
-/// </summary>
+/// <summary>Removes signal handlers; the signal's previous behaviour (usually its default action) returns.</summary>
 [Cmdlet(VerbsLifecycle.Unregister, "SignalHandler", DefaultParameterSetName = "Handler")]
 [OutputType(typeof(void))]
 public sealed class UnregisterSignalHandlerCommand : IpcCmdlet
@@ -37,10 +34,13 @@ public sealed class UnregisterSignalHandlerCommand : IpcCmdlet
             case "SourceIdentifier":
                 foreach (string id in SourceIdentifier)
                 {
-                    SignalHandler? h = SignalHandler.All.FirstOrDefault(x => string.Equals(x.SourceIdentifier, id, StringComparison.OrdinalIgnoreCase));
+                    SignalHandler? h = SignalHandler.All.FirstOrDefault(
+                        x => string.Equals(x.SourceIdentifier, id, StringComparison.OrdinalIgnoreCase));
                     if (h is null)
                     {
-                        WriteError(ErrorHelper.Create("HandlerNotFound", ErrorCategory.ObjectNotFound, id, $"No signal handler has SourceIdentifier '{id}' (Get-SignalHandler lists them)."));
+                        WriteError(ErrorHelper.Create(
+                            "HandlerNotFound", ErrorCategory.ObjectNotFound, id,
+                            $"No signal handler has SourceIdentifier '{id}' (Get-SignalHandler lists them)."));
                     }
                     else
                     {

@@ -4,10 +4,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Runs a script block while holding a semaphore or a file lock, and always releases it.</para>
-/// <para type="description">Takes the lock (waiting up to -Timeout), runs the block in the caller's scope, and releases the lock when the block ends, throws, or is stopped with Ctrl+C. Its output is the block's output.</para>
-/// </summary>
+/// <summary>Runs a script block while holding a semaphore or a file lock, and always releases it.</summary>
 [Cmdlet(VerbsOther.Use, "IpcLock", DefaultParameterSetName = "Semaphore")]
 [OutputType(typeof(object))]
 public sealed class UseIpcLockCommand : IpcCmdlet

@@ -3,9 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Waits for the next client of a socket server and returns its connection as a channel.</para>
-/// </summary>
+/// <summary>Waits for the next client of a socket server and returns its connection as a channel.</summary>
 [Cmdlet(VerbsLifecycle.Wait, "IpcConnection", DefaultParameterSetName = "Default")]
 [OutputType(typeof(IpcSocket))]
 public sealed class WaitIpcConnectionCommand : IpcCmdlet

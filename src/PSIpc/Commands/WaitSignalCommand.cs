@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Waits synchronously for one of the given signals and returns it.</para>
-/// <para type="description">Blocks until a signal arrives, -Timeout passes (OperationTimeout) or Ctrl+C. From the first wait on, the signal is caught for this process (its default action no longer runs) and deliveries between waits are kept; Unregister-SignalHandler -Signal ends that.</para>
-/// </summary>
+/// <summary>Waits synchronously for one of the given signals and returns it.</summary>
 [Cmdlet(VerbsLifecycle.Wait, "Signal", DefaultParameterSetName = "Default")]
 [OutputType(typeof(SignalEvent))]
 public sealed class WaitSignalCommand : IpcCmdlet

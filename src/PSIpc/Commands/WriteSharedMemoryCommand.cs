@@ -3,10 +3,7 @@ using System.Management.Automation;
 
 namespace PSIpc.Commands;
 
-/// <summary>
-/// <para type="synopsis">Writes a string, bytes or an object into a shared memory region.</para>
-/// <para type="description">A string is written as UTF-8 followed by a NUL (as strcpy does), so a C reader prints it; byte[] as is; other objects as CliXml (or Json) behind the 8-byte PSIpc header, so Read-SharedMemory reads them back. Writes beyond the region are refused.</para>
-/// </summary>
+/// <summary>Writes a string, bytes or an object into a shared memory region.</summary>
 [Cmdlet(VerbsCommunications.Write, "SharedMemory", DefaultParameterSetName = "Default")]
 [OutputType(typeof(void))]
 public sealed class WriteSharedMemoryCommand : IpcCmdlet
@@ -63,7 +60,11 @@ public sealed class WriteSharedMemoryCommand : IpcCmdlet
         }
         catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
         {
-            WriteIpcError(e, SharedMemory, $"Cannot write to {SharedMemory}", e is InvalidOperationException and not ObjectDisposedException ? "ReadOnlyRegion" : null);
+            WriteIpcError(
+                e,
+                SharedMemory,
+                $"Cannot write to {SharedMemory}",
+                e is InvalidOperationException and not ObjectDisposedException ? "ReadOnlyRegion" : null);
         }
     }
 }

@@ -61,7 +61,8 @@ public sealed class IpcObject
     /// <summary>The last change (System V ctime; POSIX file change time).</summary>
     public DateTimeOffset? Changed { get; internal init; }
 
-    /// <summary>File locks: the process that holds the lock, or waits for it (-1 for open-file-description locks, whose owner the kernel does not show).</summary>
+    /// <summary>File locks: the process that holds the lock, or waits for it (-1 for open-file-description
+    /// locks, whose owner the kernel does not show).</summary>
     public int? ProcessId { get; internal init; }
 
     /// <summary>File locks: that process's name.</summary>
@@ -79,7 +80,8 @@ public sealed class IpcObject
     /// <summary>File locks: the lock's number in /proc/locks; waiters share the number of the lock they wait for.</summary>
     public int? LockNumber { get; internal init; }
 
-    /// <summary>System V semaphore sets: processes blocked until a semaphore's value rises (semncnt, summed over the set); null when the set cannot be read.</summary>
+    /// <summary>System V semaphore sets: processes blocked until a semaphore's value rises (semncnt, summed
+    /// over the set); null when the set cannot be read.</summary>
     public long? WaitingForIncrease { get; internal init; }
 
     /// <summary>System V semaphore sets: processes blocked until a semaphore's value is zero (semzcnt, summed over the set).</summary>
@@ -93,6 +95,12 @@ public sealed class IpcObject
 
     /// <summary>How <see cref="ToString"/> names the object, where its source says more than the default.</summary>
     internal string? Label { get; init; }
+
+    /// <summary>What identifies the object in a table: the id, the name, or for a lock its holder and range.</summary>
+    public string? Identity => IdentityText ?? Id?.ToString(CultureInfo.InvariantCulture) ?? Name;
+
+    /// <summary>The identity a source gives where the id or name would not do (file locks).</summary>
+    internal string? IdentityText { get; init; }
 
     /// <summary>Removes the object, as ipcrm does (IPC_RMID, mq_unlink, shm_unlink, sem_unlink, unlink).</summary>
     public void Remove() => _source.Remove(this);

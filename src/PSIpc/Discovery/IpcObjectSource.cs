@@ -38,3 +38,37 @@ internal abstract class IpcObjectSource
     /// <summary>Removes one object this source listed.</summary>
     public abstract void Remove(IpcObject item);
 }
+
+/// <summary>
+/// A kind with a System V facility (a /proc/sysvipc table) and a POSIX one (files such as /dev/shm): queues, shared
+/// memory, semaphores. Lists the System V objects first, as ipcs does, and removes each by its own facility.
+/// </summary>
+internal abstract class SysVAndPosixObjects : IpcObjectSource
+{
+    /// <summary>The /proc/sysvipc table, such as /proc/sysvipc/msg.</summary>
+    private protected abstract string Table { get; }
+
+    public override IEnumerable<IpcObject> List() =>
+        ProcTables.Rows(Table).Select(FromRow).Concat(PosixObjects());
+
+    public override void Remove(IpcObject item)
+    {
+        if (item.Facility == "SystemV")
+        {
+            RemoveSysV(item.Id!.Value);
+        }
+        else
+        {
+            RemovePosix(item.Name!);
+        }
+    }
+
+    /// <summary>One object from the fields of its row in <see cref="Table"/>.</summary>
+    private protected abstract IpcObject FromRow(string[] fields);
+
+    private protected abstract IEnumerable<IpcObject> PosixObjects();
+
+    private protected abstract void RemoveSysV(int id);
+
+    private protected abstract void RemovePosix(string name);
+}

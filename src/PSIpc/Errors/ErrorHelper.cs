@@ -4,7 +4,8 @@ using PSIpc.Native;
 
 namespace PSIpc;
 
-/// <summary>Turns the module's exceptions into ErrorRecords: a stable id, the right category, the target, and a sentence a user can act on.</summary>
+/// <summary>Turns the module's exceptions into ErrorRecords: a stable id, the right category, the target, and a
+/// sentence a user can act on.</summary>
 internal static class ErrorHelper
 {
     public static ErrorCategory CategoryOf(int errno)
@@ -24,7 +25,8 @@ internal static class ErrorHelper
             return ErrorCategory.ResourceExists;
         }
 
-        if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE
+        if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG
+            || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE
             || errno == Errno.ERANGE || errno == Errno.EADDRNOTAVAIL)
         {
             return ErrorCategory.InvalidArgument;

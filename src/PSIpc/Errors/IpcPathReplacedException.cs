@@ -9,7 +9,9 @@ namespace PSIpc;
 public sealed class IpcPathReplacedException : UnauthorizedAccessException
 {
     public IpcPathReplacedException(string path, string found)
-        : base($"'{path}' was replaced by {found} between its creation and the setting of its mode, so its mode was not set and nothing it points at was changed. Another process can write that directory: create the object in a directory only you can write.")
+        : base($"'{path}' was replaced by {found} between its creation and the setting of its mode, so its mode was "
+            + "not set and nothing it points at was changed. Another process can write that directory: create the "
+            + "object in a directory only you can write.")
     {
         Path = path;
     }

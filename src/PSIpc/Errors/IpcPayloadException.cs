@@ -23,6 +23,7 @@ public sealed class IpcPayloadException : IpcProtocolException
             _ => "PayloadInvalid",
         };
         string from = sender is null ? string.Empty : $" from {sender}";
-        return new IpcPayloadException(id, $"A {encoding} message of {length} bytes{from} could not be decoded and was discarded: {failure.Message}", failure);
+        return new IpcPayloadException(
+            id, $"A {encoding} message of {length} bytes{from} could not be decoded and was discarded: {failure.Message}", failure);
     }
 }

@@ -2,7 +2,8 @@ using System.IO;
 
 namespace PSIpc;
 
-/// <summary>The bytes on a channel do not form a valid message: a bad frame header, a frame cut by the peer, a payload that does not decode.</summary>
+/// <summary>The bytes on a channel do not form a valid message: a bad frame header, a frame cut by the peer, a
+/// payload that does not decode.</summary>
 public class IpcProtocolException : IOException
 {
     public IpcProtocolException(string errorId, string message)

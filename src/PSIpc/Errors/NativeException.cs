@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using PSIpc.Native;
 
 namespace PSIpc;
 

@@ -1,69 +1,35 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
 using Tmds.Linux;
 
 namespace PSIpc.Native;
 
-/// <summary>errno values by name, read from Tmds.LibC so they are right for the running architecture.</summary>
+/// <summary>
+/// errno values by name, read from Tmds.LibC so they are right for the running architecture: the values the module tests
+/// for, and <see cref="ToName"/> for every errno there is.
+/// </summary>
 internal static class Errno
 {
-    private static readonly Dictionary<int, string> Names = new()
-    {
-        [LibC.EPERM] = "EPERM",
-        [LibC.ENOENT] = "ENOENT",
-        [LibC.ESRCH] = "ESRCH",
-        [LibC.EINTR] = "EINTR",
-        [LibC.EIO] = "EIO",
-        [LibC.ENXIO] = "ENXIO",
-        [LibC.EBADF] = "EBADF",
-        [LibC.ECHILD] = "ECHILD",
-        [LibC.EAGAIN] = "EAGAIN",
-        [LibC.ENOMEM] = "ENOMEM",
-        [LibC.EACCES] = "EACCES",
-        [LibC.EFAULT] = "EFAULT",
-        [LibC.EBUSY] = "EBUSY",
-        [LibC.EEXIST] = "EEXIST",
-        [LibC.EXDEV] = "EXDEV",
-        [LibC.ENODEV] = "ENODEV",
-        [LibC.ENOTDIR] = "ENOTDIR",
-        [LibC.EISDIR] = "EISDIR",
-        [LibC.EINVAL] = "EINVAL",
-        [LibC.ENFILE] = "ENFILE",
-        [LibC.EMFILE] = "EMFILE",
-        [LibC.EFBIG] = "EFBIG",
-        [LibC.ENOSPC] = "ENOSPC",
-        [LibC.ESPIPE] = "ESPIPE",
-        [LibC.EROFS] = "EROFS",
-        [LibC.EPIPE] = "EPIPE",
-        [LibC.ENAMETOOLONG] = "ENAMETOOLONG",
-        [LibC.ELOOP] = "ELOOP",
-        [LibC.ENOSYS] = "ENOSYS",
-        [LibC.ETIMEDOUT] = "ETIMEDOUT",
-        [LibC.ECONNRESET] = "ECONNRESET",
-        [LibC.ECONNREFUSED] = "ECONNREFUSED",
-        [LibC.EADDRINUSE] = "EADDRINUSE",
-        [LibC.ENOTSOCK] = "ENOTSOCK",
-        [LibC.EMSGSIZE] = "EMSGSIZE",
-        [LibC.ENOMSG] = "ENOMSG",
-        [LibC.EIDRM] = "EIDRM",
-        [LibC.E2BIG] = "E2BIG",
-        [LibC.EADDRNOTAVAIL] = "EADDRNOTAVAIL",
-        [LibC.ENOTCONN] = "ENOTCONN",
-        [LibC.EISCONN] = "EISCONN",
-        [LibC.ENETUNREACH] = "ENETUNREACH",
-        [LibC.EHOSTUNREACH] = "EHOSTUNREACH",
-        [LibC.EAFNOSUPPORT] = "EAFNOSUPPORT",
-        [LibC.EPROTOTYPE] = "EPROTOTYPE",
-        [LibC.EOPNOTSUPP] = "EOPNOTSUPP",
-        [LibC.ECONNABORTED] = "ECONNABORTED",
-        [LibC.EOVERFLOW] = "EOVERFLOW",
-        [LibC.ERANGE] = "ERANGE",
-        [LibC.EDEADLK] = "EDEADLK",
-        [LibC.ENOTEMPTY] = "ENOTEMPTY",
-        [LibC.ETXTBSY] = "ETXTBSY",
-        [LibC.EDQUOT] = "EDQUOT",
-    };
+    // Every errno Tmds.LibC names (its static E* properties, right for the running architecture), by value. Where
+    // two names share a value (EAGAIN and EWOULDBLOCK, EDEADLK and EDEADLOCK), the shorter, usual one is kept.
+    private static readonly Dictionary<int, string> Names = typeof(LibC)
+        .GetProperties(BindingFlags.Public | BindingFlags.Static)
+        .Where(p => p.PropertyType == typeof(int) && IsErrnoName(p.Name))
+        .Select(p => (p.Name, Value: (int)p.GetValue(null)!))
+        .Where(e => e.Value is > 0 and < 4096)
+        .GroupBy(e => e.Value)
+        .ToDictionary(g => g.Key, g => g.Select(e => e.Name).OrderBy(n => n.Length).ThenBy(n => n, StringComparer.Ordinal).First());
 
-    public static string ToName(int errno) => Names.TryGetValue(errno, out string? name) ? name : "E" + errno.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    // E followed by capitals and digits (E2BIG), but not the epoll flags that share the shape (EPOLLIN).
+    private static bool IsErrnoName(string name) =>
+        name.Length > 1 && name[0] == 'E' && !name.StartsWith("EPOLL", StringComparison.Ordinal)
+        && name.Skip(1).All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c));
+
+    /// <summary>The symbolic name, such as ENOENT; E and the number for a value this libc does not name.</summary>
+    public static string ToName(int errno) =>
+        Names.TryGetValue(errno, out string? name) ? name : "E" + errno.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static int EFBIG => LibC.EFBIG;
     public static int EOVERFLOW => LibC.EOVERFLOW;

@@ -60,7 +60,8 @@ internal static unsafe partial class Fd
         }
     }
 
-    /// <summary>unlink(2) for cleanup after another failure: false instead of an exception, so the first error is the one reported.</summary>
+    /// <summary>unlink(2) for cleanup after another failure: false instead of an exception, so the first error
+    /// is the one reported.</summary>
     public static bool TryUnlink(string path)
     {
         byte[] p = PathBytes(path);

@@ -35,7 +35,8 @@ internal static unsafe partial class Fd
         byte[] p = PathBytes(path);
         fixed (byte* pp = p)
         {
-            long fd = Syscall.Try(((nint)pp, flags | LibC.O_CLOEXEC, mode), static a => LibC.open((byte*)a.Item1, a.Item2, (ushort)a.mode), out errno);
+            long fd = Syscall.Try(
+                ((nint)pp, flags | LibC.O_CLOEXEC, mode), static a => LibC.open((byte*)a.Item1, a.Item2, (ushort)a.mode), out errno);
             return fd >= 0 ? new SafeFd((int)fd, ownsHandle: true) : null;
         }
     }
@@ -59,7 +60,8 @@ internal static unsafe partial class Fd
         return (int)Syscall.Check("fcntl", LibC.fcntl(lease.Value, LibC.F_GETFL)) & LibC.O_ACCMODE;
     }
 
-    /// <summary>Asks for a pipe buffer of <paramref name="bytes"/> (up to /proc/sys/fs/pipe-max-size); returns the size granted, or -1.</summary>
+    /// <summary>Asks for a pipe buffer of <paramref name="bytes"/> (up to /proc/sys/fs/pipe-max-size); returns
+    /// the size granted, or -1.</summary>
     public static int TrySetPipeSize(SafeFd fd, int bytes)
     {
         using var lease = new FdLease(fd);
@@ -78,7 +80,8 @@ internal static unsafe partial class Fd
         using var lease = new FdLease(fd);
         fixed (byte* b = buffer)
         {
-            long n = Syscall.Try((lease.Value, (nint)b, buffer.Length), static a => LibC.read(a.Value, (void*)a.Item2, a.Length), out int errno);
+            long n = Syscall.Try(
+                (lease.Value, (nint)b, buffer.Length), static a => LibC.read(a.Value, (void*)a.Item2, a.Length), out int errno);
             return n >= 0 ? (int)n : errno == LibC.EAGAIN ? WouldBlock : throw new NativeException("read", errno);
         }
     }
@@ -89,7 +92,8 @@ internal static unsafe partial class Fd
         using var lease = new FdLease(fd);
         fixed (byte* b = buffer)
         {
-            long n = Syscall.Try((lease.Value, (nint)b, buffer.Length), static a => LibC.write(a.Value, (void*)a.Item2, a.Length), out int errno);
+            long n = Syscall.Try(
+                (lease.Value, (nint)b, buffer.Length), static a => LibC.write(a.Value, (void*)a.Item2, a.Length), out int errno);
             return n >= 0 ? (int)n : errno == LibC.EAGAIN ? WouldBlock : throw new NativeException("write", errno);
         }
     }

@@ -1,4 +1,3 @@
-using System;
 using System.Runtime.InteropServices;
 using Tmds.Linux;
 
@@ -38,7 +37,8 @@ internal static unsafe partial class FileLocks
         range.l_whence = 0;
         range.l_start = offset;
         range.l_len = length;
-        long r = Syscall.Try((lease.Value, range: (nint)(&range)), static a => LibC.fcntl(a.Value, LibC.F_OFD_SETLK, (flock*)a.range), out int errno);
+        long r = Syscall.Try(
+            (lease.Value, range: (nint)(&range)), static a => LibC.fcntl(a.Value, LibC.F_OFD_SETLK, (flock*)a.range), out int errno);
         return r >= 0 || (errno == LibC.EAGAIN || errno == LibC.EACCES ? false : throw new NativeException("fcntl", errno));
     }
 

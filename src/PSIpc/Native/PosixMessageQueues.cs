@@ -33,7 +33,8 @@ internal static unsafe partial class PosixMessageQueues
     {
         MqAttr attr = attributes ?? default;
         var call = (name, flags: flags | Fd.O_CLOEXEC, mode, attr: attributes is null ? 0 : (nint)(&attr));
-        return new SafeFd((int)Syscall.Check("mq_open", call, static a => mq_open(a.name, a.flags, a.mode, (MqAttr*)a.attr)), ownsHandle: true);
+        return new SafeFd(
+            (int)Syscall.Check("mq_open", call, static a => mq_open(a.name, a.flags, a.mode, (MqAttr*)a.attr)), ownsHandle: true);
     }
 
     /// <summary>mq_send on a non-blocking queue: false when the queue is full (EAGAIN).</summary>

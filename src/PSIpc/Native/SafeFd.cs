@@ -7,11 +7,6 @@ namespace PSIpc.Native;
 /// <summary>An owned file descriptor. 0 is a valid descriptor; -1 is the invalid one.</summary>
 internal sealed class SafeFd : SafeHandle
 {
-    public SafeFd()
-        : base(new IntPtr(-1), ownsHandle: true)
-    {
-    }
-
     public SafeFd(int fd, bool ownsHandle)
         : base(new IntPtr(-1), ownsHandle)
     {

@@ -17,8 +17,12 @@ internal static unsafe partial class Semaphores
 
     public static SafeSemaphoreHandle Open(string name, int flags, uint mode, uint value)
     {
-        // sem_open returns SEM_FAILED ((sem_t *)-1) on failure.
-        long sem = Syscall.Check("sem_open", (name, flags, mode, value), static a => (long)sem_open(a.name, a.flags, a.mode, a.value));
+        // sem_open returns SEM_FAILED on failure: (sem_t *)0 in glibc, (sem_t *)-1 in POSIX's text; both count as failed.
+        long sem = Syscall.Check("sem_open", (name, flags, mode, value), static a =>
+        {
+            IntPtr p = sem_open(a.name, a.flags, a.mode, a.value);
+            return p == IntPtr.Zero ? -1 : (long)p;
+        });
         return new SafeSemaphoreHandle((IntPtr)sem);
     }
 

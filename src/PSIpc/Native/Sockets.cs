@@ -6,10 +6,13 @@ using Tmds.Linux;
 
 namespace PSIpc.Native;
 
-/// <summary>A socket address as the kernel takes it (sockaddr_un, sockaddr_in, sockaddr_in6), built byte by byte.</summary>
+/// <summary>
+/// A socket address as the kernel takes it: Tmds.LibC's sockaddr_un, sockaddr_in or sockaddr_in6, kept as the bytes
+/// bind, connect and sendto pass on, with the length that goes with them.
+/// </summary>
 [CHeader("sys/socket.h")]
 [CHeader("sys/un.h")]
-internal readonly struct SockAddr
+internal readonly unsafe struct SockAddr
 {
     [CValue("sizeof(((struct sockaddr_un *)0)->sun_path) - 1")]
     public const int MaxUnixPath = 107;
@@ -24,41 +27,54 @@ internal readonly struct SockAddr
 
     public int Length { get; }
 
-    public int Family => BinaryPrimitives.ReadUInt16LittleEndian(Bytes);
+    public int Family => Length < sizeof(sa_family_t) ? 0 : Read<sockaddr_un>().sun_family;
+
+    public int Port => Family switch
+    {
+        Sockets.AF_INET => BinaryPrimitives.ReverseEndianness(Read<sockaddr_in>().sin_port),
+        Sockets.AF_INET6 => BinaryPrimitives.ReverseEndianness(Read<sockaddr_in6>().sin6_port),
+        _ => 0,
+    };
 
     /// <summary>A Unix socket path, or an abstract name when <paramref name="isAbstract"/>.</summary>
     public static SockAddr Unix(string path, bool isAbstract)
     {
         byte[] name = Encoding.UTF8.GetBytes(path);
-        if (name.Length > MaxUnixPath - (isAbstract ? 1 : 0))
+        int max = MaxUnixPath - (isAbstract ? 1 : 0);
+        if (name.Length > max)
         {
-            throw new ArgumentException($"'{path}' is {name.Length} bytes; a Unix socket {(isAbstract ? "name" : "path")} holds at most {MaxUnixPath - (isAbstract ? 1 : 0)} bytes (sun_path is 108 bytes). Use a shorter path.", nameof(path));
+            string what = isAbstract ? "name" : "path";
+            throw new ArgumentException(
+                $"'{path}' is {name.Length} bytes; a Unix socket {what} holds at most {max} bytes (sun_path is 108 bytes). Use a shorter path.",
+                nameof(path));
         }
 
-        byte[] bytes = new byte[110];
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes, 1);
-        int offset = isAbstract ? 3 : 2;
-        name.CopyTo(bytes, offset);
-        return new SockAddr(bytes, isAbstract ? offset + name.Length : offset + name.Length + 1);
+        sockaddr_un address = default;
+        address.sun_family = Sockets.AF_UNIX;
+        // An abstract name starts with a NUL byte and has no NUL at the end; a path ends with one.
+        int offset = isAbstract ? 1 : 0;
+        name.CopyTo(new Span<byte>(address.sun_path, MaxUnixPath + 1).Slice(offset));
+        int pathOffset = (int)((byte*)address.sun_path - (byte*)&address);
+        return From(address, pathOffset + offset + name.Length + (isAbstract ? 0 : 1));
     }
 
-    public static SockAddr Inet(IPAddress address, int port)
+    public static SockAddr Inet(IPAddress ip, int port)
     {
-        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
         {
-            byte[] b6 = new byte[28];
-            BinaryPrimitives.WriteUInt16LittleEndian(b6, 10);
-            BinaryPrimitives.WriteUInt16BigEndian(b6.AsSpan(2), (ushort)port);
-            address.GetAddressBytes().CopyTo(b6, 8);
-            BinaryPrimitives.WriteUInt32LittleEndian(b6.AsSpan(24), (uint)address.ScopeId);
-            return new SockAddr(b6, 28);
+            sockaddr_in6 v6 = default;
+            v6.sin6_family = Sockets.AF_INET6;
+            v6.sin6_port = BinaryPrimitives.ReverseEndianness((ushort)port);
+            v6.sin6_scope_id = (uint)ip.ScopeId;
+            ip.TryWriteBytes(new Span<byte>(&v6.sin6_addr, 16), out _);
+            return From(v6, sizeof(sockaddr_in6));
         }
 
-        byte[] b = new byte[16];
-        BinaryPrimitives.WriteUInt16LittleEndian(b, 2);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), (ushort)port);
-        address.GetAddressBytes().CopyTo(b, 4);
-        return new SockAddr(b, 16);
+        sockaddr_in v4 = default;
+        v4.sin_family = Sockets.AF_INET;
+        v4.sin_port = BinaryPrimitives.ReverseEndianness((ushort)port);
+        ip.TryWriteBytes(new Span<byte>(&v4.sin_addr, 4), out _);
+        return From(v4, sizeof(sockaddr_in));
     }
 
     public static SockAddr FromBytes(byte[] bytes, int length) => new(bytes, length);
@@ -68,29 +84,48 @@ internal readonly struct SockAddr
     {
         switch (Family)
         {
-            case 1:
-                if (Length <= 2)
+            case Sockets.AF_UNIX:
+                sockaddr_un un = Read<sockaddr_un>();
+                int pathOffset = (int)((byte*)un.sun_path - (byte*)&un);
+                ReadOnlySpan<byte> path = Bytes.AsSpan(pathOffset, Math.Max(0, Length - pathOffset));
+                if (path.IsEmpty)
                 {
                     return "(unnamed)";
                 }
 
-                if (Bytes[2] == 0)
+                if (path[0] == 0)
                 {
-                    return "@" + Encoding.UTF8.GetString(Bytes, 3, Length - 3);
+                    return "@" + Encoding.UTF8.GetString(path.Slice(1));
                 }
 
-                int end = Array.IndexOf(Bytes, (byte)0, 2);
-                return Encoding.UTF8.GetString(Bytes, 2, (end < 0 ? Length : end) - 2);
-            case 2:
-                return new IPAddress(Bytes.AsSpan(4, 4)).ToString() + ":" + Port;
-            case 10:
-                return "[" + new IPAddress(Bytes.AsSpan(8, 16)).ToString() + "]:" + Port;
+                int end = path.IndexOf((byte)0);
+                return Encoding.UTF8.GetString(end < 0 ? path : path.Slice(0, end));
+            case Sockets.AF_INET:
+                sockaddr_in v4 = Read<sockaddr_in>();
+                return new IPAddress(new ReadOnlySpan<byte>(&v4.sin_addr, 4)) + ":" + Port;
+            case Sockets.AF_INET6:
+                sockaddr_in6 v6 = Read<sockaddr_in6>();
+                return "[" + new IPAddress(new ReadOnlySpan<byte>(&v6.sin6_addr, 16)) + "]:" + Port;
             default:
                 return "family " + Family;
         }
     }
 
-    public int Port => Family is 2 or 10 ? BinaryPrimitives.ReadUInt16BigEndian(Bytes.AsSpan(2)) : 0;
+    private static SockAddr From<T>(T address, int length)
+        where T : unmanaged
+    {
+        byte[] bytes = new byte[Math.Max(sizeof(T), 128)];
+        new ReadOnlySpan<byte>(&address, sizeof(T)).CopyTo(bytes);
+        return new SockAddr(bytes, length);
+    }
+
+    private T Read<T>()
+        where T : unmanaged
+    {
+        T value = default;
+        Bytes.AsSpan(0, Math.Min(Bytes.Length, sizeof(T))).CopyTo(new Span<byte>(&value, sizeof(T)));
+        return value;
+    }
 }
 
 /// <summary>The peer's credentials of a Unix socket (SO_PEERCRED).</summary>
@@ -141,7 +176,8 @@ internal static unsafe class Sockets
             socklen_t length = 128;
             var call = (lease.Value, a: (nint)a, length: (nint)(&length));
             long fd = Syscall.Try(
-                call, static c => LibC.accept4(c.Value, (sockaddr*)c.a, (socklen_t*)c.length, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK), out int errno);
+                call, static c => LibC.accept4(
+                    c.Value, (sockaddr*)c.a, (socklen_t*)c.length, LibC.SOCK_CLOEXEC | LibC.SOCK_NONBLOCK), out int errno);
             if (fd >= 0)
             {
                 peer = SockAddr.FromBytes(buffer, (int)length);
@@ -153,7 +189,8 @@ internal static unsafe class Sockets
         }
     }
 
-    /// <summary>Starts a connect on a non-blocking socket: true when connected at once, false when in progress (poll for POLLOUT, then CheckConnected).</summary>
+    /// <summary>Starts a connect on a non-blocking socket: true when connected at once, false when in progress
+    /// (poll for POLLOUT, then CheckConnected).</summary>
     public static bool StartConnect(SafeFd fd, SockAddr address)
     {
         using var lease = new FdLease(fd);
@@ -167,7 +204,8 @@ internal static unsafe class Sockets
 
             // A Unix socket whose listen backlog is full (EAGAIN) has nothing in progress; the caller tries again.
             return errno == LibC.EINPROGRESS ? false : throw (errno == LibC.EAGAIN
-                ? new NativeException("connect", errno, "The server's listen backlog is full: it is not accepting connections as fast as they come.")
+                ? new NativeException(
+                    "connect", errno, "The server's listen backlog is full: it is not accepting connections as fast as they come.")
                 : new NativeException("connect", errno));
         }
     }
@@ -216,7 +254,8 @@ internal static unsafe class Sockets
             {
                 var call = (lease.Value, d: (nint)d, data.Length, a: (nint)a, addressLength: to?.Length ?? 0);
                 long n = Syscall.Try(
-                    call, static c => LibC.sendto(c.Value, (void*)c.d, c.Length, LibC.MSG_NOSIGNAL, (sockaddr*)c.a, (uint)c.addressLength), out int errno);
+                    call, static c => LibC.sendto(
+                        c.Value, (void*)c.d, c.Length, LibC.MSG_NOSIGNAL, (sockaddr*)c.a, (uint)c.addressLength), out int errno);
                 return n >= 0 || (errno == LibC.EAGAIN ? false : throw new NativeException("sendto", errno));
             }
         }
@@ -233,7 +272,8 @@ internal static unsafe class Sockets
             socklen_t length = 128;
             var call = (lease.Value, b: (nint)b, buffer.Length, a: (nint)a, length: (nint)(&length));
             long n = Syscall.Try(
-                call, static c => LibC.recvfrom(c.Value, (void*)c.b, c.Length, LibC.MSG_TRUNC, (sockaddr*)c.a, (socklen_t*)c.length), out int errno);
+                call, static c => LibC.recvfrom(
+                    c.Value, (void*)c.b, c.Length, LibC.MSG_TRUNC, (sockaddr*)c.a, (socklen_t*)c.length), out int errno);
             from = n >= 0 ? SockAddr.FromBytes(address, (int)length) : default;
             return n >= 0 ? (int)n : errno == LibC.EAGAIN ? -1 : throw new NativeException("recvfrom", errno);
         }

@@ -66,7 +66,8 @@ internal static unsafe partial class SysVMessageQueues
         fixed (byte* b = msgbuf)
         {
             *(nint*)b = (nint)type;
-            long sent = Syscall.Try((id, b: (nint)b, length), static a => msgsnd(a.id, (void*)a.b, (nuint)a.length, IPC_NOWAIT), out int errno);
+            long sent = Syscall.Try(
+                (id, b: (nint)b, length), static a => msgsnd(a.id, (void*)a.b, (nuint)a.length, IPC_NOWAIT), out int errno);
             return sent >= 0 || (errno == Errno.EAGAIN ? false : throw new NativeException("msgsnd", errno));
         }
     }
@@ -105,7 +106,8 @@ internal static unsafe partial class SysVMessageQueues
         // The kernel keeps msg_qbytes in 32 bits: a larger value wraps (2^40 became 0, a queue that takes nothing).
         if (bytes < 1 || bytes > int.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(bytes), $"A System V queue holds 1 to {int.MaxValue} bytes (msg_qbytes); {bytes} is not.");
+            throw new ArgumentOutOfRangeException(
+                nameof(bytes), $"A System V queue holds 1 to {int.MaxValue} bytes (msg_qbytes); {bytes} is not.");
         }
 
         byte[] ds = Stat(id);

@@ -15,14 +15,16 @@ internal static class Syscall
     /// <summary>errno of the calling thread's last P/Invoke.</summary>
     public static int Errno => Marshal.GetLastPInvokeError();
 
-    /// <summary>Runs <paramref name="call"/> until it is not interrupted; its result, or an exception naming <paramref name="function"/>.</summary>
+    /// <summary>Runs <paramref name="call"/> until it is not interrupted; its result, or an exception naming
+    /// <paramref name="function"/>.</summary>
     public static long Check<TState>(string function, TState state, Func<TState, long> call)
     {
         long result = Try(state, call, out int errno);
         return result >= 0 ? result : throw new NativeException(function, errno);
     }
 
-    /// <summary>As <see cref="Check{TState}"/>, but a failure is returned as -1 with its errno, for callers that expect some errnos.</summary>
+    /// <summary>As <see cref="Check{TState}"/>, but a failure is returned as -1 with its errno, for callers
+    /// that expect some errnos.</summary>
     public static long Try<TState>(TState state, Func<TState, long> call, out int errno)
     {
         while (true)
@@ -42,7 +44,8 @@ internal static class Syscall
         }
     }
 
-    /// <summary>Throws a <see cref="NativeException"/> naming <paramref name="function"/> when <paramref name="result"/> is negative (calls EINTR cannot interrupt).</summary>
+    /// <summary>Throws a <see cref="NativeException"/> naming <paramref name="function"/> when <paramref
+    /// name="result"/> is negative (calls EINTR cannot interrupt).</summary>
     public static long Check(string function, long result) =>
         result >= 0 ? result : throw new NativeException(function, Marshal.GetLastPInvokeError());
 }

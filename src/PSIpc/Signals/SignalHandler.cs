@@ -49,7 +49,13 @@ public sealed class SignalHandler : IDisposable
     private long _count;
     private int _disposed;
 
-    private SignalHandler(PSEventManager events, SignalInfo[] signals, ScriptBlock? action, string sourceIdentifier, PSObject? messageData, bool runDefaultAction)
+    private SignalHandler(
+        PSEventManager events,
+        SignalInfo[] signals,
+        ScriptBlock? action,
+        string sourceIdentifier,
+        PSObject? messageData,
+        bool runDefaultAction)
     {
         _events = events;
         Signal = signals.Select(s => s.Name).ToArray();
@@ -61,7 +67,8 @@ public sealed class SignalHandler : IDisposable
 
         // An action that throws would stop PowerShell from running it for later events: run it through a wrapper that
         // catches, so one failure is recorded (Errors) and the handler goes on.
-        ScriptBlock? wrapper = action is null ? null : ScriptBlock.Create("try { $Sender.InvokeAction($Event, $EventArgs) } catch { $Sender.RecordError($_) }");
+        ScriptBlock? wrapper = action is null ? null : ScriptBlock.Create(
+            "try { $Sender.InvokeAction($Event, $EventArgs) } catch { $Sender.RecordError($_) }");
         _subscriber = events.SubscribeEvent(null, null, sourceIdentifier, messageData, wrapper, false, false);
     }
 
@@ -93,7 +100,8 @@ public sealed class SignalHandler : IDisposable
         }
     }
 
-    /// <summary>Runs the -Action for one event with $Event, $EventArgs and $Sender defined. Called by the session, never by the signal thread.</summary>
+    /// <summary>Runs the -Action for one event with $Event, $EventArgs and $Sender defined. Called by the
+    /// session, never by the signal thread.</summary>
     public System.Collections.ObjectModel.Collection<PSObject> InvokeAction(PSEventArgs @event, SignalEvent eventArgs)
     {
         var variables = new List<PSVariable>
@@ -115,7 +123,8 @@ public sealed class SignalHandler : IDisposable
             inner = inner.InnerException;
         }
 
-        ErrorRecord record = inner is IContainsErrorRecord contained && !ReferenceEquals(inner, error.Exception) ? contained.ErrorRecord : error;
+        ErrorRecord record = inner is IContainsErrorRecord contained && !ReferenceEquals(
+            inner, error.Exception) ? contained.ErrorRecord : error;
         lock (_errors)
         {
             _errors.Add(record);
@@ -139,7 +148,13 @@ public sealed class SignalHandler : IDisposable
     }
 
     /// <summary>Registers a handler; throws InvalidOperationException when <paramref name="sourceIdentifier"/> is taken.</summary>
-    public static SignalHandler Register(PSEventManager events, SignalInfo[] signals, ScriptBlock? action, string? sourceIdentifier, PSObject? messageData, bool runDefaultAction)
+    public static SignalHandler Register(
+        PSEventManager events,
+        SignalInfo[] signals,
+        ScriptBlock? action,
+        string? sourceIdentifier,
+        PSObject? messageData,
+        bool runDefaultAction)
     {
         foreach (SignalInfo s in signals)
         {
@@ -149,12 +164,15 @@ public sealed class SignalHandler : IDisposable
             }
         }
 
-        string id = sourceIdentifier ?? "PSIpc.Signal." + string.Join("+", signals.Select(s => s.Name)) + "." + Guid.NewGuid().ToString("N").Substring(0, 8);
+        string id = sourceIdentifier ?? "PSIpc.Signal." + string.Join(
+            "+", signals.Select(s => s.Name)) + "." + Guid.NewGuid().ToString("N").Substring(0, 8);
         lock (Gate)
         {
             if (Registered.Any(h => string.Equals(h.SourceIdentifier, id, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new InvalidOperationException($"A signal handler with SourceIdentifier '{id}' is registered already. Choose another identifier, or Unregister-SignalHandler it first.");
+                throw new InvalidOperationException(
+                    $"A signal handler with SourceIdentifier '{id}' is registered already. Choose another "
+                    + "identifier, or Unregister-SignalHandler it first.");
             }
 
             var handler = new SignalHandler(events, signals, action, id, messageData, runDefaultAction);
@@ -163,7 +181,8 @@ public sealed class SignalHandler : IDisposable
                 foreach (SignalInfo s in signals)
                 {
                     SignalInfo signal = s;
-                    handler._registrations.Add(PosixSignalRegistration.Create((PosixSignal)signal.Number, context => handler.OnSignal(context, signal)));
+                    handler._registrations.Add(
+                        PosixSignalRegistration.Create((PosixSignal)signal.Number, context => handler.OnSignal(context, signal)));
                 }
             }
             catch
@@ -182,7 +201,7 @@ public sealed class SignalHandler : IDisposable
             }
 
             Registered.Add(handler);
-            ChannelRegistry.TrackResource(handler);
+            OpenResources.Track(handler);
             return handler;
         }
     }
@@ -209,12 +228,13 @@ public sealed class SignalHandler : IDisposable
             // The runspace is gone already.
         }
 
-        ChannelRegistry.ForgetResource(this);
+        OpenResources.Forget(this);
         int[] orphaned;
         lock (Gate)
         {
             Registered.Remove(this);
-            orphaned = Signal.Where(name => !Registered.Any(h => h.Signal.Contains(name))).Select(name => SignalInfo.Parse(name).Number).ToArray();
+            orphaned = Signal.Where(
+                name => !Registered.Any(h => h.Signal.Contains(name))).Select(name => SignalInfo.Parse(name).Number).ToArray();
         }
 
         // Nothing handles these any more: stop keeping them for Wait-Signal too, so the default action returns.

@@ -65,7 +65,9 @@ public sealed class SignalInfo
                 }
             }
 
-            throw new ArgumentException($"{number} is not a signal number here; signals are 1 to {SignalsNative.RealTimeMax} (Get-Signal lists them).");
+            throw new ArgumentException(
+                $"{number} is not a signal number here; signals are 1 to {SignalsNative.RealTimeMax} (Get-Signal "
+                + "lists them).");
         }
 
         string name = text.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? text : "SIG" + text;
@@ -77,7 +79,9 @@ public sealed class SignalInfo
             }
         }
 
-        throw new ArgumentException($"'{text}' is not a signal name. Use a name such as TERM, SIGUSR1 or RTMIN+2, or a number (Get-Signal lists them).");
+        throw new ArgumentException(
+            $"'{text}' is not a signal name. Use a name such as TERM, SIGUSR1 or RTMIN+2, or a number (Get-Signal "
+            + "lists them).");
     }
 
     public override string ToString() => Name;
@@ -122,7 +126,10 @@ public sealed class SignalInfo
         int max = SignalsNative.RealTimeMax;
         for (int n = min; n <= max; n++)
         {
-            string name = n == min ? "SIGRTMIN" : n == max ? "SIGRTMAX" : n - min <= max - n ? $"SIGRTMIN+{n - min}" : $"SIGRTMAX-{max - n}";
+            string name = n == min ? "SIGRTMIN"
+                : n == max ? "SIGRTMAX"
+                : n - min <= max - n ? $"SIGRTMIN+{n - min}"
+                : $"SIGRTMAX-{max - n}";
             list.Add(new SignalInfo(name, n, SignalDefaultAction.Terminate, "Real-time signal (queued, with a value)"));
         }
 

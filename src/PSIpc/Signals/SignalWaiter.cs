@@ -69,7 +69,10 @@ internal static class SignalWaiter
                 int left = deadline.RemainingMilliseconds();
                 if (left == 0)
                 {
-                    throw new IpcTimeoutException("SignalTimeout", $"None of {string.Join(", ", signals.Select(s => s.Name))} arrived within {deadline.Timeout}. Check that the sender signals this process ({Environment.ProcessId}), or raise -Timeout.");
+                    throw new IpcTimeoutException("SignalTimeout",
+                        $"None of {string.Join(", ", signals.Select(s => s.Name))} arrived within "
+                        + $"{deadline.Timeout}. Check that the sender signals this process ({Environment.ProcessId}), "
+                        + "or raise -Timeout.");
                 }
 
                 Monitor.Wait(Gate, left < 0 ? Slice : Math.Min(Slice, left));

@@ -57,6 +57,7 @@ internal sealed class FileLockObjects : IpcObjectSource
             yield return new IpcObject(this, Kind, f[at])
             {
                 Label = $"{f[at]} {access} lock {number} on {path ?? "?"} held by {name} {pid}",
+                IdentityText = $"{(waiting ? "waiting: " : string.Empty)}{name} {pid} {access} {f[at + 5]}-{f[at + 6]} {path}",
                 LockNumber = number,
                 Waiting = waiting,
                 Access = access,

@@ -19,7 +19,7 @@ public sealed class IpcFileLock : IDisposable
         Shared = shared;
         Offset = offset;
         Length = length;
-        ChannelRegistry.TrackResource(this);
+        OpenResources.Track(this);
     }
 
     public string Path { get; }
@@ -39,11 +39,19 @@ public sealed class IpcFileLock : IDisposable
     /// Takes the lock, waiting while another holder conflicts: false at once with <paramref name="noWait"/>, an
     /// IpcTimeoutException after <paramref name="timeout"/>. The file is created (mode 0600) when missing.
     /// </summary>
-    public static IpcFileLock? Acquire(string path, bool shared = false, long? offset = null, long? length = null, TimeSpan? timeout = null, bool noWait = false, CancellationToken cancellationToken = default)
+    public static IpcFileLock? Acquire(
+        string path,
+        bool shared = false,
+        long? offset = null,
+        long? length = null,
+        TimeSpan? timeout = null,
+        bool noWait = false,
+        CancellationToken cancellationToken = default)
     {
         if (offset is < 0 || length is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), "A lock range starts at offset 0 or more and has a length of 0 (to the end of the file) or more.");
+            throw new ArgumentOutOfRangeException(
+                nameof(offset), "A lock range starts at offset 0 or more and has a length of 0 (to the end of the file) or more.");
         }
 
         bool range = offset is not null || length is not null;
@@ -55,7 +63,9 @@ public sealed class IpcFileLock : IDisposable
         }
         catch (NativeException e) when (e.Errno == Errno.ELOOP)
         {
-            throw new NativeException("open", e.Errno, $"'{path}' is a symbolic link, and PSIpc does not lock (or create) a file through a link. Lock the file itself.");
+            throw new NativeException("open", e.Errno,
+                $"'{path}' is a symbolic link, and PSIpc does not lock (or create) a file through a link. Lock the "
+                + "file itself.");
         }
 
         try
@@ -73,7 +83,9 @@ public sealed class IpcFileLock : IDisposable
                 int left = deadline.RemainingMilliseconds();
                 if (left == 0)
                 {
-                    throw new IpcTimeoutException("FileLockTimeout", $"Another process held a conflicting lock on '{path}' for {deadline.Timeout}. Raise -Timeout, or find the holder (lslocks).");
+                    throw new IpcTimeoutException("FileLockTimeout",
+                        $"Another process held a conflicting lock on '{path}' for {deadline.Timeout}. Raise "
+                        + "-Timeout, or find the holder (lslocks).");
                 }
 
                 if (cancellationToken.WaitHandle.WaitOne(left < 0 ? pause : Math.Min(pause, left)))
@@ -102,9 +114,10 @@ public sealed class IpcFileLock : IDisposable
         if (fd is not null)
         {
             fd.Dispose();
-            ChannelRegistry.ForgetResource(this);
+            OpenResources.Forget(this);
         }
     }
 
-    public override string ToString() => Offset is null ? $"{(Shared ? "shared" : "exclusive")} lock on '{Path}'" : $"{(Shared ? "shared" : "exclusive")} lock on '{Path}' bytes {Offset}+{Length}";
+    public override string ToString() =>
+        $"{(Shared ? "shared" : "exclusive")} lock on '{Path}'" + (Offset is null ? string.Empty : $" bytes {Offset}+{Length}");
 }

@@ -18,7 +18,7 @@ public sealed class IpcSemaphore : IDisposable
     {
         Name = name;
         _handle = handle;
-        ChannelRegistry.TrackResource(this);
+        OpenResources.Track(this);
     }
 
     /// <summary>The name, such as /jobs-lock.</summary>
@@ -41,7 +41,8 @@ public sealed class IpcSemaphore : IDisposable
     private SafeSemaphoreHandle Handle =>
         IsOpen ? _handle : throw new ObjectDisposedException(nameof(IpcSemaphore), $"The semaphore {Name} is closed.");
 
-    /// <summary>Creates a semaphore with <paramref name="initialCount"/> and exactly <paramref name="mode"/>; <paramref name="force"/> opens an existing one.</summary>
+    /// <summary>Creates a semaphore with <paramref name="initialCount"/> and exactly <paramref name="mode"/>;
+    /// <paramref name="force"/> opens an existing one.</summary>
     public static IpcSemaphore Create(string name, uint initialCount = 1, uint mode = 0x180, bool force = false)
     {
         CheckName(name);
@@ -85,13 +86,7 @@ public sealed class IpcSemaphore : IDisposable
     }
 
     /// <summary>A semaphore name is '/' followed by 1 to 251 characters, none of them '/'.</summary>
-    public static void CheckName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || name[0] != '/' || name.Length < 2 || name.IndexOf('/', 1) >= 0 || name.Length > 252 || name.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{name}' is not a POSIX semaphore name. A name is '/' followed by 1 to 251 characters with no other '/', such as /jobs-lock.", nameof(name));
-        }
-    }
+    public static void CheckName(string name) => PosixNames.Check(name, "semaphore", 251, "/jobs-lock");
 
     /// <summary>
     /// Takes one (P). Returns false when <paramref name="noWait"/> and the value is 0; throws IpcTimeoutException after
@@ -116,7 +111,9 @@ public sealed class IpcSemaphore : IDisposable
             int left = deadline.RemainingMilliseconds();
             if (left == 0)
             {
-                throw new IpcTimeoutException("SemaphoreTimeout", $"The semaphore {Name} stayed at 0 for {deadline.Timeout}: whoever holds it has not released it. Raise -Timeout, or check the holder.");
+                throw new IpcTimeoutException("SemaphoreTimeout",
+                    $"The semaphore {Name} stayed at 0 for {deadline.Timeout}: whoever holds it has not released "
+                    + "it. Raise -Timeout, or check the holder.");
             }
 
             if (Semaphores.TimedWait(Handle, left < 0 ? Slice : Math.Min(Slice, left)))
@@ -142,7 +139,7 @@ public sealed class IpcSemaphore : IDisposable
         if (!_handle.IsClosed)
         {
             _handle.Dispose();
-            ChannelRegistry.ForgetResource(this);
+            OpenResources.Forget(this);
         }
     }
 

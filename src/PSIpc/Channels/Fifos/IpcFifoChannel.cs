@@ -23,7 +23,12 @@ public sealed class IpcFifoChannel : StreamChannel
     /// Opens a FIFO. Read returns at once (the first Receive waits for a writer). Write waits for a reader until
     /// <paramref name="timeout"/> (null: no limit) or cancellation, and never blocks in open(2) itself.
     /// </summary>
-    public static IpcFifoChannel Open(string path, IpcDirection direction, IpcFraming framing = IpcFraming.Message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static IpcFifoChannel Open(
+        string path,
+        IpcDirection direction,
+        IpcFraming framing = IpcFraming.Message,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         FileStatus status = Fd.LStat(path);
         if (!status.IsFifo)
@@ -35,7 +40,8 @@ public sealed class IpcFifoChannel : StreamChannel
         {
             IpcDirection.Read => Fd.Open(path, Fd.O_RDONLY | Fd.O_NONBLOCK),
             IpcDirection.Write => OpenForWrite(path, Deadline.After(timeout), cancellationToken),
-            _ => throw new ArgumentException("A FIFO end is opened for Read or for Write; open two channels for both ways.", nameof(direction)),
+            _ => throw new ArgumentException(
+                "A FIFO end is opened for Read or for Write; open two channels for both ways.", nameof(direction)),
         };
 
         try
@@ -79,7 +85,8 @@ public sealed class IpcFifoChannel : StreamChannel
             {
                 throw new IpcTimeoutException(
                     "FifoOpenTimeout",
-                    $"No reader opened the FIFO '{path}' within {deadline.Timeout}. Start the reader first (Open-IpcFifo -Direction Read, cat, or a C program), or raise -Timeout.");
+                    $"No reader opened the FIFO '{path}' within {deadline.Timeout}. Start the reader first "
+                        + "(Open-IpcFifo -Direction Read, cat, or a C program), or raise -Timeout.");
             }
 
             int wait = left < 0 ? pause : Math.Min(pause, left);

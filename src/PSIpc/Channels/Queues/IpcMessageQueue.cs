@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.IO;
 
@@ -44,6 +43,9 @@ public abstract class IpcMessageQueue : IpcChannel
 
     /// <summary>Messages waiting in the queue now.</summary>
     public abstract long MessageCount { get; }
+
+    /// <summary>How the queue is named to a user: "System V queue 5 (key 0x0000162e)" or "POSIX queue /jobs".</summary>
+    internal abstract string Description { get; }
 
     /// <summary>Removes the queue from the system (IPC_RMID or mq_unlink) and closes this channel.</summary>
     public abstract void Remove();

@@ -25,11 +25,14 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
         _fd = fd;
         _messageSize = PosixMessageQueues.GetAttributes(fd).MessageSize;
         Path = System.IO.Directory.Exists("/dev/mqueue") ? "/dev/mqueue" + name : null;
-        ChannelRegistry.Track(this);
+        OpenResources.Track(this);
     }
 
     /// <inheritdoc/>
     public override IpcQueueKind QueueKind => IpcQueueKind.Posix;
+
+    /// <inheritdoc/>
+    internal override string Description => $"POSIX queue {Name}";
 
     /// <inheritdoc/>
     public override string Owner => UserNames.Lookup(Fd.FStat(_fd).Uid);
@@ -47,7 +50,8 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
     public long MaxMessageBytes => _messageSize;
 
     /// <summary>Creates a queue (O_CREAT|O_EXCL unless <paramref name="force"/>) with exactly <paramref name="mode"/>.</summary>
-    public static PosixMessageQueue Create(string name, uint mode = 0x180, bool force = false, long? maxMessages = null, long? maxMessageSize = null)
+    public static PosixMessageQueue Create(
+        string name, uint mode = 0x180, bool force = false, long? maxMessages = null, long? maxMessageSize = null)
     {
         CheckName(name);
         MqAttr? attributes = null;
@@ -100,16 +104,15 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
     }
 
     /// <summary>A POSIX queue name is '/' followed by 1 to 255 characters, none of them '/'.</summary>
-    public static void CheckName(string name)
-    {
-        if (string.IsNullOrEmpty(name) || name[0] != '/' || name.Length < 2 || name.IndexOf('/', 1) >= 0 || name.Length > 256 || name.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{name}' is not a POSIX queue name. A name is '/' followed by 1 to 255 characters with no other '/', such as /jobs.", nameof(name));
-        }
-    }
+    public static void CheckName(string name) => PosixNames.Check(name, "queue", 255, "/jobs");
 
     /// <summary>Sends encoded bytes as one message with <paramref name="priority"/> (0 to 32767), from .NET.</summary>
-    public void SendPayload(ReadOnlySpan<byte> payload, int priority, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+    public void SendPayload(
+        ReadOnlySpan<byte> payload,
+        int priority,
+        IpcEncoding encoding = IpcEncoding.Bytes,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
         SendPayload(payload, encoding, new SendOptions(Priority: priority), timeout, cancellationToken);
 
     /// <inheritdoc/>
@@ -134,7 +137,10 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
         long max = MaxMessageBytes;
         if (message.Length > max)
         {
-            throw new ArgumentException($"The message is {message.Length} bytes and the queue {Name} takes at most {max} bytes per message (mq_msgsize, set when the queue was made; its ceiling is /proc/sys/fs/mqueue/msgsize_max). Send less, or make the queue with a larger -MaxMessageSize.");
+            throw new ArgumentException(
+                $"The message is {message.Length} bytes and the queue {Name} takes at most {max} bytes per message "
+                + "(mq_msgsize, set when the queue was made; its ceiling is /proc/sys/fs/mqueue/msgsize_max). Send "
+                + "less, or make the queue with a larger -MaxMessageSize.");
         }
 
         while (!PosixMessageQueues.TrySend(_fd, message, (uint)priority))
@@ -144,7 +150,9 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
                 throw new NativeException("mq_send", Errno.EAGAIN, $"The queue {Name} is full ({MaxMessages} messages).");
             }
 
-            _waiter.Wait(_fd, Fd.POLLOUT, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
+            _waiter.Wait(_fd, Fd.POLLOUT, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("SendTimeout",
+                $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or "
+                + "raise -Timeout."));
         }
     }
 
@@ -172,7 +180,9 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
                     return null;
                 }
 
-                _waiter.Wait(_fd, Fd.POLLIN, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No message arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
+                _waiter.Wait(_fd, Fd.POLLIN, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout",
+                    $"No message arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or "
+                    + "raise -Timeout."));
             }
         }
     }

@@ -8,25 +8,27 @@ using static PSIpc.ProcTables;
 namespace PSIpc;
 
 /// <summary>System V queues (/proc/sysvipc/msg) and POSIX queues (/dev/mqueue, when mounted), for Get-IpcObject.</summary>
-internal sealed class QueueObjects : IpcObjectSource
+internal sealed class QueueObjects : SysVAndPosixObjects
 {
     public override string Kind => "MessageQueue";
 
     public override int Order => 10;
 
-    public override IEnumerable<IpcObject> List()
-    {
-        foreach (string[] f in Rows("/proc/sysvipc/msg"))
-        {
-            // key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime
-            yield return new IpcObject(this, Kind, "SystemV")
-            {
-                Key = Int(f[0]), Id = Int(f[1]), Mode = Perms(f[2]), Size = Long(f[3]), Count = Long(f[4]),
-                LastProcessId = Int(f[5]), LastReceiverProcessId = Int(f[6]), OwnerId = UInt(f[7]),
-                Owner = UserNames.Lookup(UInt(f[7])), Changed = Time(f[13]),
-            };
-        }
+    private protected override string Table => "/proc/sysvipc/msg";
 
+    private protected override IpcObject FromRow(string[] f)
+    {
+        // key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime
+        return new IpcObject(this, Kind, "SystemV")
+        {
+            Key = Int(f[0]), Id = Int(f[1]), Mode = Perms(f[2]), Size = Long(f[3]), Count = Long(f[4]),
+            LastProcessId = Int(f[5]), LastReceiverProcessId = Int(f[6]), OwnerId = UInt(f[7]),
+            Owner = UserNames.Lookup(UInt(f[7])), Changed = Time(f[13]),
+        };
+    }
+
+    private protected override IEnumerable<IpcObject> PosixObjects()
+    {
         foreach ((string path, string file, FileStatus st) in Files("/dev/mqueue"))
         {
             // /dev/mqueue/NAME reads as "QSIZE:n NOTIFY:..." (bytes queued); the message count needs mq_getattr.
@@ -50,17 +52,9 @@ internal sealed class QueueObjects : IpcObjectSource
         }
     }
 
-    public override void Remove(IpcObject item)
-    {
-        if (item.Facility == "SystemV")
-        {
-            SysVMessageQueues.Remove(item.Id!.Value);
-        }
-        else
-        {
-            PosixMessageQueues.Unlink(item.Name!);
-        }
-    }
+    private protected override void RemoveSysV(int id) => SysVMessageQueues.Remove(id);
+
+    private protected override void RemovePosix(string name) => PosixMessageQueues.Unlink(name);
 
     private static long? ReadQueueSize(string path)
     {

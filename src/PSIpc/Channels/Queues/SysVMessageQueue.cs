@@ -25,11 +25,14 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
         Id = id;
         Key = key;
         Name = "msq:" + id.ToString(CultureInfo.InvariantCulture);
-        ChannelRegistry.Track(this);
+        OpenResources.Track(this);
     }
 
     /// <inheritdoc/>
     public override IpcQueueKind QueueKind => IpcQueueKind.SystemV;
+
+    /// <inheritdoc/>
+    internal override string Description => $"System V queue {Id} (key {KeyHex})";
 
     /// <summary>The queue's id, as ipcs -q shows it in msqid.</summary>
     public int Id { get; }
@@ -44,7 +47,8 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
     public override string Owner => UserNames.Lookup(BinaryPrimitives.ReadUInt32LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetUid)));
 
     /// <inheritdoc/>
-    public override string Mode => FileModes.ToOctal(BinaryPrimitives.ReadUInt16LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetMode)) & 0x1FFu);
+    public override string Mode => FileModes.ToOctal(
+        BinaryPrimitives.ReadUInt16LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetMode)) & 0x1FFu);
 
     /// <inheritdoc/>
     public override long MessageCount => (long)BinaryPrimitives.ReadUInt64LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetQnum));
@@ -68,11 +72,12 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
     /// <summary>The process that received last.</summary>
     public int LastReceiverId => BinaryPrimitives.ReadInt32LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetLrpid));
 
-    /// <summary>Creates a queue; <paramref name="key"/> null makes a private one (IPC_PRIVATE). With <paramref name="force"/> an existing queue with the key is opened instead.</summary>
+    /// <summary>Creates a queue; <paramref name="key"/> null makes a private one (IPC_PRIVATE). With <paramref
+    /// name="force"/> an existing queue with the key is opened instead.</summary>
     public static SysVMessageQueue Create(int? key, uint mode = 0x180, bool force = false, long? maxBytes = null)
     {
         CheckLayout();
-        CheckKey(key);
+        SysVKeys.Check(key);
         int flags = SysVMessageQueues.IPC_CREAT | (force ? 0 : SysVMessageQueues.IPC_EXCL) | (int)(mode & 0x1FF);
         int id = SysVMessageQueues.Get(key ?? SysVMessageQueues.IPC_PRIVATE, flags);
         try
@@ -96,17 +101,8 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
     public static SysVMessageQueue Connect(int key)
     {
         CheckLayout();
-        CheckKey(key);
+        SysVKeys.Check(key);
         return new SysVMessageQueue(SysVMessageQueues.Get(key, 0), key);
-    }
-
-    /// <summary>Key 0 is IPC_PRIVATE to the kernel: a new private queue every time, never the one a user means by "key 0".</summary>
-    internal static void CheckKey(int? key)
-    {
-        if (key == 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(key), "Key 0 is IPC_PRIVATE to the kernel: it always makes a new private object that no one else can find by key. Use -Private for that, or choose a key other than 0.");
-        }
     }
 
     /// <summary>Opens the existing queue with id <paramref name="id"/>.</summary>
@@ -119,11 +115,17 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
 
     /// <summary>Sends encoded bytes as one message of <paramref name="type"/> (1 or more), from .NET.</summary>
     public void SendPayload(
-        ReadOnlySpan<byte> payload, long type, IpcEncoding encoding = IpcEncoding.Bytes, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        ReadOnlySpan<byte> payload,
+        long type,
+        IpcEncoding encoding = IpcEncoding.Bytes,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default) =>
         SendPayload(payload, encoding, new SendOptions(Type: type), timeout, cancellationToken);
 
-    /// <summary>Receives the next message msgrcv's <paramref name="type"/> selects (0: the first; n: the first of type n; -n: the lowest type up to n).</summary>
-    public IpcMessage? Receive(long type, TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default) =>
+    /// <summary>Receives the next message msgrcv's <paramref name="type"/> selects (0: the first; n: the first
+    /// of type n; -n: the lowest type up to n).</summary>
+    public IpcMessage? Receive(
+        long type, TimeSpan? timeout = null, IpcEncoding? encoding = null, CancellationToken cancellationToken = default) =>
         Receive(timeout, encoding, new ReceiveOptions(Type: type), cancellationToken);
 
     /// <inheritdoc/>
@@ -144,7 +146,9 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
         Deadline deadline = wait.Deadline;
         if (type < 1)
         {
-            throw new ArgumentException($"A System V message type is 1 or more; {type} is not. (Negative and 0 types select messages on receive only.)");
+            throw new ArgumentException(
+                $"A System V message type is 1 or more; {type} is not. (Negative and 0 types select messages on "
+                + "receive only.)");
         }
 
         int length = DatagramCodec.WrappedLength(payload.Length, encoding);
@@ -175,7 +179,8 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
                 }
 
                 Pause(ref waitStart, deadline, wait.Cancel, () => new IpcTimeoutException(
-                    "SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a receiver, or raise -Timeout."));
+                    "SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a "
+                        + "receiver, or raise -Timeout."));
             }
         }
         finally
@@ -223,7 +228,9 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
 
                 string ofType = selector == 0 ? string.Empty : " of type " + selector.ToString(CultureInfo.InvariantCulture);
                 Pause(ref waitStart, deadline, wait.Cancel, () => new IpcTimeoutException(
-                    "ReceiveTimeout", $"No message{ofType} arrived in {Name} within {deadline.Timeout}. Check that a sender is running, or raise -Timeout."));
+                    "ReceiveTimeout",
+                        $"No message{ofType} arrived in {Name} within {deadline.Timeout}. Check that a sender is "
+                        + "running, or raise -Timeout."));
             }
         }
     }

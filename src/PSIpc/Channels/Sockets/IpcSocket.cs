@@ -73,17 +73,39 @@ public sealed class IpcSocket : StreamChannel
         PeerProcessId is int pid ? new PeerIdentity(pid, PeerUserId.GetValueOrDefault(), PeerGroupId.GetValueOrDefault()) : null;
 
     /// <summary>Connects to a Unix socket by path (or abstract name), waiting at most <paramref name="timeout"/>.</summary>
-    public static IpcSocket ConnectUnix(string path, bool isAbstract, IpcFraming framing = IpcFraming.Message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static IpcSocket ConnectUnix(
+        string path,
+        bool isAbstract,
+        IpcFraming framing = IpcFraming.Message,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         SockAddr address = SockAddr.Unix(path, isAbstract);
-        return Connect(Sockets.AF_UNIX, address, isAbstract ? IpcSocketProtocol.UnixAbstract : IpcSocketProtocol.Unix, framing, timeout, cancellationToken);
+        return Connect(
+            Sockets.AF_UNIX,
+            address,
+            isAbstract ? IpcSocketProtocol.UnixAbstract : IpcSocketProtocol.Unix,
+            framing,
+            timeout,
+            cancellationToken);
     }
 
     /// <summary>Connects over TCP to <paramref name="host"/> (a name or an address) and <paramref name="port"/>.</summary>
-    public static IpcSocket ConnectTcp(string host, int port, IpcFraming framing = IpcFraming.Message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static IpcSocket ConnectTcp(
+        string host,
+        int port,
+        IpcFraming framing = IpcFraming.Message,
+        TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         IPAddress address = ResolveHost(host);
-        return Connect(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Sockets.AF_INET6 : Sockets.AF_INET, SockAddr.Inet(address, port), IpcSocketProtocol.Tcp, framing, timeout, cancellationToken);
+        return Connect(
+            address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Sockets.AF_INET6 : Sockets.AF_INET,
+            SockAddr.Inet(address, port),
+            IpcSocketProtocol.Tcp,
+            framing,
+            timeout,
+            cancellationToken);
     }
 
     internal static IPAddress ResolveHost(string host)
@@ -117,7 +139,10 @@ public sealed class IpcSocket : StreamChannel
                 int left = deadline.RemainingMilliseconds();
                 if (left == 0)
                 {
-                    throw new IpcTimeoutException("ConnectTimeout", $"{address} did not accept the connection within {deadline.Timeout}: its listen backlog stayed full (the server is not accepting, or not fast enough). Raise -Timeout, or check the server.");
+                    throw new IpcTimeoutException("ConnectTimeout",
+                        $"{address} did not accept the connection within {deadline.Timeout}: its listen backlog "
+                        + "stayed full (the server is not accepting, or not fast enough). Raise -Timeout, or check "
+                        + "the server.");
                 }
 
                 Thread.Sleep(left < 0 ? pause : Math.Min(pause, left));
@@ -126,7 +151,9 @@ public sealed class IpcSocket : StreamChannel
         }
     }
 
-    private static IpcSocket Connect(int family, SockAddr address, IpcSocketProtocol protocol, IpcFraming framing, TimeSpan? timeout, CancellationToken cancellationToken)
+    private static IpcSocket Connect(
+        int family, SockAddr address, IpcSocketProtocol protocol, IpcFraming framing, TimeSpan? timeout, CancellationToken cancellationToken
+        )
     {
         SafeFd fd = Sockets.Create(family, datagram: false);
         try
@@ -135,7 +162,9 @@ public sealed class IpcSocket : StreamChannel
             if (!StartConnectWhenBacklogHasRoom(fd, address, deadline, cancellationToken))
             {
                 using var waiter = new FdWaiter();
-                waiter.Wait(fd, Fd.POLLOUT, deadline, cancellationToken, static () => { }, () => new IpcTimeoutException("ConnectTimeout", $"Connecting to {address} did not complete within {deadline.Timeout}. Check that the server is running and reachable, or raise -Timeout."));
+                waiter.Wait(fd, Fd.POLLOUT, deadline, cancellationToken, static () => { }, () => new IpcTimeoutException("ConnectTimeout",
+                    $"Connecting to {address} did not complete within {deadline.Timeout}. Check that the server is "
+                    + "running and reachable, or raise -Timeout."));
                 Sockets.CheckConnected(fd);
             }
 

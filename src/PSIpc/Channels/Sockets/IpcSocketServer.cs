@@ -14,7 +14,7 @@ namespace PSIpc;
 /// A client that disconnects ends only its own stream; one that breaks a frame or resets gets an error of its own.
 /// Dispose (Stop-IpcSocketServer) closes the listener and every client, and removes the socket file it created.
 /// </summary>
-public sealed class IpcSocketServer : IpcChannel
+public sealed partial class IpcSocketServer : IpcChannel
 {
     private readonly SafeFd _listener;
     private readonly FdWaiter _waiter = new();
@@ -30,7 +30,15 @@ public sealed class IpcSocketServer : IpcChannel
     private long _accepted;
     private long _refused;
 
-    private IpcSocketServer(SafeFd listener, IpcSocketProtocol protocol, string endpoint, IpcFraming framing, string? createdPath, HashSet<uint>? allowedUsers, ulong createdInode = 0, bool ownUserOnly = false)
+    private IpcSocketServer(
+        SafeFd listener,
+        IpcSocketProtocol protocol,
+        string endpoint,
+        IpcFraming framing,
+        string? createdPath,
+        HashSet<uint>? allowedUsers,
+        ulong createdInode = 0,
+        bool ownUserOnly = false)
         : base(framing)
     {
         _ownUserOnly = ownUserOnly;
@@ -42,7 +50,7 @@ public sealed class IpcSocketServer : IpcChannel
         Path = createdPath;
         _createdPath = createdPath;
         _allowedUsers = allowedUsers;
-        ChannelRegistry.Track(this);
+        OpenResources.Track(this);
     }
 
     /// <inheritdoc/>
@@ -60,7 +68,8 @@ public sealed class IpcSocketServer : IpcChannel
     public string EndPoint { get; }
 
     /// <summary>The TCP port (0 for Unix sockets).</summary>
-    public int Port => Protocol == IpcSocketProtocol.Tcp ? int.Parse(EndPoint.Substring(EndPoint.LastIndexOf(':') + 1), CultureInfo.InvariantCulture) : 0;
+    public int Port => Protocol == IpcSocketProtocol.Tcp ? int.Parse(
+        EndPoint.Substring(EndPoint.LastIndexOf(':') + 1), CultureInfo.InvariantCulture) : 0;
 
     /// <summary>Clients connected to the receiving loop now.</summary>
     public int ClientCount
@@ -84,19 +93,29 @@ public sealed class IpcSocketServer : IpcChannel
     /// Listens on a Unix socket path with exactly <paramref name="mode"/>. <paramref name="force"/> replaces a stale
     /// socket file left by a dead server, never a live server's socket or another kind of file.
     /// </summary>
-    public static IpcSocketServer ListenUnix(string path, uint mode = 0x180, bool force = false, IpcFraming framing = IpcFraming.Message, IEnumerable<uint>? allowedUsers = null, int backlog = 128)
+    public static IpcSocketServer ListenUnix(
+        string path,
+        uint mode = 0x180,
+        bool force = false,
+        IpcFraming framing = IpcFraming.Message,
+        IEnumerable<uint>? allowedUsers = null,
+        int backlog = 128)
     {
         SockAddr address = SockAddr.Unix(path, isAbstract: false);
         if (force && Fd.TryLStat(path, out FileStatus existing))
         {
             if (!existing.IsSocket)
             {
-                throw new ArgumentException($"'{path}' is a {FileModes.TypeName(existing.Mode)}, not a socket; -Force replaces only a stale socket file. Remove it yourself if it should go.", nameof(path));
+                throw new ArgumentException(
+                    $"'{path}' is a {FileModes.TypeName(existing.Mode)}, not a socket; -Force replaces only a stale "
+                    + "socket file. Remove it yourself if it should go.", nameof(path));
             }
 
             if (IsLive(address))
             {
-                throw new NativeException("bind", Errno.EADDRINUSE, $"A server is listening on '{path}'; -Force replaces only a stale socket file, never a live server's.");
+                throw new NativeException("bind", Errno.EADDRINUSE,
+                    $"A server is listening on '{path}'; -Force replaces only a stale socket file, never a live "
+                    + "server's.");
             }
 
             Fd.Unlink(path);
@@ -132,7 +151,8 @@ public sealed class IpcSocketServer : IpcChannel
     }
 
     /// <summary>Listens on an abstract Unix socket name (no file; it goes with the last descriptor).</summary>
-    public static IpcSocketServer ListenAbstract(string name, IpcFraming framing = IpcFraming.Message, IEnumerable<uint>? allowedUsers = null, int backlog = 128)
+    public static IpcSocketServer ListenAbstract(
+        string name, IpcFraming framing = IpcFraming.Message, IEnumerable<uint>? allowedUsers = null, int backlog = 128)
     {
         SafeFd fd = Sockets.Create(Sockets.AF_UNIX, datagram: false);
         try
@@ -140,7 +160,14 @@ public sealed class IpcSocketServer : IpcChannel
             Sockets.Bind(fd, SockAddr.Unix(name, isAbstract: true));
             Sockets.Listen(fd, backlog);
             // An abstract name has no file mode to keep other users out: by default only this user may connect.
-            return new IpcSocketServer(fd, IpcSocketProtocol.UnixAbstract, "@" + name, framing, null, Set(allowedUsers) ?? new HashSet<uint> { Fd.GetEffectiveUid() }, ownUserOnly: allowedUsers is null);
+            return new IpcSocketServer(
+                fd,
+                IpcSocketProtocol.UnixAbstract,
+                "@" + name,
+                framing,
+                null,
+                Set(allowedUsers) ?? new HashSet<uint> { Fd.GetEffectiveUid() },
+                ownUserOnly: allowedUsers is null);
         }
         catch
         {
@@ -152,7 +179,8 @@ public sealed class IpcSocketServer : IpcChannel
     /// <summary>Listens on a TCP port (0 picks a free one; EndPoint shows it).</summary>
     public static IpcSocketServer ListenTcp(IPAddress address, int port, IpcFraming framing = IpcFraming.Message, int backlog = 128)
     {
-        SafeFd fd = Sockets.Create(address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Sockets.AF_INET6 : Sockets.AF_INET, datagram: false);
+        SafeFd fd = Sockets.Create(
+            address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? Sockets.AF_INET6 : Sockets.AF_INET, datagram: false);
         try
         {
             Sockets.SetReuseAddress(fd);
@@ -180,7 +208,9 @@ public sealed class IpcSocketServer : IpcChannel
                 return client;
             }
 
-            _waiter.Wait(_listener, Fd.POLLIN, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("AcceptTimeout", $"No client connected to {EndPoint} within {deadline.Timeout}. Start a client, or raise -Timeout."));
+            _waiter.Wait(_listener, Fd.POLLIN, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException(
+                "AcceptTimeout",
+                $"No client connected to {EndPoint} within {deadline.Timeout}. Start a client, or raise -Timeout."));
         }
     }
 
@@ -199,7 +229,9 @@ public sealed class IpcSocketServer : IpcChannel
     public override string ToString() => $"{Protocol} server {EndPoint}{(IsOpen ? string.Empty : " (stopped)")}";
 
     private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
-        throw new InvalidOperationException("A server has no single peer to send to: reply on a client's channel (the envelope's Sender), or use Wait-IpcConnection.");
+        throw new InvalidOperationException(
+            "A server has no single peer to send to: reply on a client's channel (the envelope's Sender), or use "
+            + "Wait-IpcConnection.");
 
     private protected override RawMessage? ReceiveCore(in IpcWait wait)
     {
@@ -259,7 +291,9 @@ public sealed class IpcSocketServer : IpcChannel
             bool[] ready = new bool[fds.Count];
             if (!_waiter.WaitAny(fds, ready, deadline, wait.Cancel, ThrowIfClosed))
             {
-                throw new IpcTimeoutException("ReceiveTimeout", $"No message arrived at {EndPoint} within {deadline.Timeout} ({clients.Length} client(s) connected). Raise -Timeout.");
+                throw new IpcTimeoutException("ReceiveTimeout",
+                    $"No message arrived at {EndPoint} within {deadline.Timeout} ({clients.Length} client(s) "
+                    + "connected). Raise -Timeout.");
             }
         }
     }
@@ -299,7 +333,8 @@ public sealed class IpcSocketServer : IpcChannel
         }
     }
 
-    /// <summary>Gives the socket file at <paramref name="path"/> exactly <paramref name="mode"/> once it is known to be this user's socket, not a link; returns its inode.</summary>
+    /// <summary>Gives the socket file at <paramref name="path"/> exactly <paramref name="mode"/> once it is
+    /// known to be this user's socket, not a link; returns its inode.</summary>
     private static ulong SetOwnSocketFileMode(string path, uint mode)
     {
         using SafeFd file = Fd.Open(path, Fd.O_PATH | Fd.O_NOFOLLOW);
@@ -319,107 +354,4 @@ public sealed class IpcSocketServer : IpcChannel
 
     private static HashSet<uint>? Set(IEnumerable<uint>? users) => users is null ? null : new HashSet<uint>(users);
 
-    private static bool IsLive(SockAddr address)
-    {
-        using SafeFd probe = Sockets.Create(Sockets.AF_UNIX, datagram: false);
-        try
-        {
-            return Sockets.StartConnect(probe, address) || true;
-        }
-        catch (NativeException e) when (e.Errno == Errno.ECONNREFUSED || e.Errno == Errno.ENOENT)
-        {
-            return false;
-        }
-        catch (NativeException e) when (e.Errno == Errno.EAGAIN)
-        {
-            // A live server whose backlog is full.
-            return true;
-        }
-    }
-
-    /// <summary>Queues one warning per refused peer (user and process) for the cmdlet that is receiving to write.</summary>
-    private void NoteRefusal(IpcSocket client)
-    {
-        string uid = client.PeerUserId?.ToString(CultureInfo.InvariantCulture) ?? "?";
-        string pid = client.PeerProcessId?.ToString(CultureInfo.InvariantCulture) ?? "?";
-        lock (_lock)
-        {
-            if (_refusedPeers.Add(uid + "/" + pid))
-            {
-                string allowed = _ownUserOnly ? $"only its own user ({Fd.GetEffectiveUid()}) by default for an abstract socket; -AllowUser names others" : "only the users -AllowUser names";
-                _warnings.Enqueue($"{EndPoint} refused a connection from user {uid} ({UserNames.Lookup(client.PeerUserId ?? uint.MaxValue)}), process {pid}, and closed it: the server accepts {allowed}.");
-            }
-        }
-    }
-
-    internal override IReadOnlyList<string> TakeWarnings()
-    {
-        lock (_lock)
-        {
-            if (_warnings.Count == 0)
-            {
-                return Array.Empty<string>();
-            }
-
-            string[] all = _warnings.ToArray();
-            _warnings.Clear();
-            return all;
-        }
-    }
-
-    private void Drop(IpcSocket client)
-    {
-        lock (_lock)
-        {
-            _clients.Remove(client);
-        }
-
-        client.Dispose();
-    }
-
-    private IpcSocket? TryAcceptOne()
-    {
-        while (true)
-        {
-            SafeFd? fd = Sockets.TryAccept(_listener, out SockAddr peer);
-            if (fd is null)
-            {
-                return null;
-            }
-
-            IpcSocket client;
-            try
-            {
-                client = new IpcSocket(fd, Protocol == IpcSocketProtocol.Tcp ? IpcSocketProtocol.Tcp : Protocol, EndPoint, Protocol == IpcSocketProtocol.Tcp ? peer.ToString() : "client", Framing);
-            }
-            catch (NativeException)
-            {
-                fd.Dispose();
-                continue;
-            }
-
-            if (_allowedUsers is not null && (client.PeerUserId is not uint uid || !_allowedUsers.Contains(uid)))
-            {
-                Interlocked.Increment(ref _refused);
-                NoteRefusal(client);
-                client.Dispose();
-                continue;
-            }
-
-            Interlocked.Increment(ref _accepted);
-            return client;
-        }
-    }
-}
-
-/// <summary>One client of a socket server failed (reset, broken frame); the server and the other clients go on.</summary>
-public sealed class IpcClientException : System.IO.IOException
-{
-    public IpcClientException(IpcSocket client, Exception inner)
-        : base($"The client {client.Name} (process {client.PeerProcessId?.ToString(CultureInfo.InvariantCulture) ?? "?"}) failed: {inner.Message} Its connection was closed; the server goes on.", inner)
-    {
-        Client = client;
-    }
-
-    public IpcSocket Client { get; }
 }

@@ -11,6 +11,8 @@ namespace PSIpc;
 /// </summary>
 public sealed class IpcUdpSocket : IpcChannel
 {
+    private readonly string? _remoteEndPoint;
+
     /// <summary>The largest UDP payload over IPv4: 65,535 minus the IP and UDP headers.</summary>
     public const int MaxDatagram = 65507;
 
@@ -26,9 +28,9 @@ public sealed class IpcUdpSocket : IpcChannel
         _fd = fd;
         _connected = connected;
         LocalEndPoint = local;
-        RemoteEndPoint = remote;
+        _remoteEndPoint = remote;
         Name = remote ?? local;
-        ChannelRegistry.Track(this);
+        OpenResources.Track(this);
     }
 
     /// <inheritdoc/>
@@ -42,10 +44,11 @@ public sealed class IpcUdpSocket : IpcChannel
     public string LocalEndPoint { get; }
 
     /// <summary>The peer of a connected socket; null for a bound one.</summary>
-    public string? RemoteEndPoint { get; }
+    public override string? RemoteEndPoint => _remoteEndPoint;
 
     /// <summary>The local port.</summary>
-    public int Port => int.Parse(LocalEndPoint.Substring(LocalEndPoint.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
+    public int Port => int.Parse(
+        LocalEndPoint.Substring(LocalEndPoint.LastIndexOf(':') + 1), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Binds to <paramref name="address"/> and <paramref name="port"/> (0 picks a free one).</summary>
     public static IpcUdpSocket Bind(IPAddress address, int port)
@@ -81,17 +84,26 @@ public sealed class IpcUdpSocket : IpcChannel
         }
     }
 
-    internal void SendTo(ReadOnlySpan<byte> payload, IpcEncoding encoding, SockAddr? to, Deadline deadline, CancellationToken cancellationToken)
+    internal void SendTo(
+        ReadOnlySpan<byte> payload, IpcEncoding encoding, SockAddr? to, Deadline deadline, CancellationToken cancellationToken)
     {
         byte[] datagram = DatagramCodec.Wrap(payload, encoding);
         if (datagram.Length > MaxDatagram)
         {
-            throw new ArgumentException($"The message is {datagram.Length} bytes; a UDP datagram carries at most {MaxDatagram}. Send less, or use a stream socket (TCP or Unix).");
+            throw new ArgumentException(
+                $"The message is {datagram.Length} bytes; a UDP datagram carries at most {MaxDatagram}. Send less, "
+                + "or use a stream socket (TCP or Unix).");
         }
 
         while (!Sockets.TrySendTo(_fd, datagram, to))
         {
-            _waiter.Wait(_fd, Fd.POLLOUT, deadline, cancellationToken, ThrowIfClosed, () => new IpcTimeoutException("SendTimeout", $"The socket {Name} could not send within {deadline.Timeout}."));
+            _waiter.Wait(
+                _fd,
+                Fd.POLLOUT,
+                deadline,
+                cancellationToken,
+                ThrowIfClosed,
+                () => new IpcTimeoutException("SendTimeout", $"The socket {Name} could not send within {deadline.Timeout}."));
         }
     }
 
@@ -102,7 +114,9 @@ public sealed class IpcUdpSocket : IpcChannel
     {
         if (!_connected)
         {
-            throw new InvalidOperationException("This UDP socket is bound, not connected: reply on a received envelope's Sender, or use Connect-IpcSocket -Protocol Udp.");
+            throw new InvalidOperationException(
+                "This UDP socket is bound, not connected: reply on a received envelope's Sender, or use "
+                + "Connect-IpcSocket -Protocol Udp.");
         }
 
         SendTo(payload, encoding, null, wait.Deadline, wait.Cancel);
@@ -120,7 +134,8 @@ public sealed class IpcUdpSocket : IpcChannel
                 {
                     if (n > _buffer.Length)
                     {
-                        throw new IpcProtocolException("DatagramTruncated", $"A datagram of {n} bytes arrived, more than {_buffer.Length}; it was discarded.");
+                        throw new IpcProtocolException(
+                            "DatagramTruncated", $"A datagram of {n} bytes arrived, more than {_buffer.Length}; it was discarded.");
                     }
 
                     RawMessage raw = DatagramCodec.Unwrap(_buffer.AsSpan(0, n), null, null);
@@ -132,7 +147,9 @@ public sealed class IpcUdpSocket : IpcChannel
                     return null;
                 }
 
-                _waiter.Wait(_fd, Fd.POLLIN, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException("ReceiveTimeout", $"No datagram arrived at {LocalEndPoint} within {deadline.Timeout}. Raise -Timeout."));
+                _waiter.Wait(_fd, Fd.POLLIN, deadline, wait.Cancel, ThrowIfClosed, () => new IpcTimeoutException(
+                    "ReceiveTimeout",
+                    $"No datagram arrived at {LocalEndPoint} within {deadline.Timeout}. Raise -Timeout."));
             }
         }
     }

@@ -1,5 +1,5 @@
-# The seeds' pipe example in PowerShell: the parent writes, the child reads and prints, the parent waits.
-#   dotnet build && tools/pwsh -NoProfile -File examples/SeedPipe.ps1
+# The classic pipe example in PowerShell: the parent writes, the child reads and prints, the parent waits.
+#   dotnet build && tools/pwsh -NoProfile -File examples/PipeToChild.ps1
 $manifest = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', 'PSIpc.psd1'))
 Import-Module $manifest
 

@@ -30,8 +30,9 @@ internal sealed class ExitRemoval : IDisposable
 
     /// <summary>Registers a removal to run when the current session ends.</summary>
     /// <param name="path">Where the object shows in the file system, to check it is still the same one; null when it has no path.</param>
-    /// <param name="remove">What removes the object: its own Remove (IPC_RMID, mq_unlink, shm_unlink, sem_unlink), or unlink for a FIFO.</param>
-    public static void Schedule(string? path, Action remove) => ChannelRegistry.TrackResource(new ExitRemoval(remove, path));
+    /// <param name="remove">What removes the object: its own Remove (IPC_RMID, mq_unlink, shm_unlink,
+    /// sem_unlink), or unlink for a FIFO.</param>
+    public static void Schedule(string? path, Action remove) => OpenResources.Track(new ExitRemoval(remove, path));
 
     public void Dispose()
     {
@@ -40,7 +41,7 @@ internal sealed class ExitRemoval : IDisposable
             return;
         }
 
-        ChannelRegistry.ForgetResource(this);
+        OpenResources.Forget(this);
         try
         {
             if (_path is null || (Fd.TryStatFollow(_path, out FileStatus now) && now.Inode == _inode))

@@ -6,37 +6,22 @@ using System.Management.Automation.Runspaces;
 namespace PSIpc;
 
 /// <summary>
-/// The channels this process has open, with the runspace that opened them, so that channels left open are closed
-/// when their runspace closes or the module is removed.
+/// What the module holds open for this process (channels, shared memory regions, semaphores, file locks), with the
+/// runspace that opened each, so that what a runspace left open is closed when it closes or the module is removed.
 /// </summary>
-internal static class ChannelRegistry
+internal static class OpenResources
 {
     private static readonly object Gate = new();
     private static readonly Dictionary<IDisposable, Runspace?> Open = new(ReferenceEqualityComparer.Instance);
     private static readonly HashSet<Runspace> Watched = new(ReferenceEqualityComparer.Instance);
 
-    public static int Count
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return Open.Count;
-            }
-        }
-    }
-
-    public static void Track(IpcChannel channel) => TrackResource(channel);
-
-    public static void Forget(IpcChannel channel) => ForgetResource(channel);
-
-    /// <summary>Tracks anything the module opens that holds a kernel resource (channels, shared memory, semaphores, locks).</summary>
-    public static void TrackResource(IDisposable channel)
+    /// <summary>Tracks anything the module opens that holds a kernel resource.</summary>
+    public static void Track(IDisposable resource)
     {
         Runspace? runspace = Runspace.DefaultRunspace;
         lock (Gate)
         {
-            Open[channel] = runspace;
+            Open[resource] = runspace;
             if (runspace is not null && Watched.Add(runspace))
             {
                 runspace.StateChanged += OnRunspaceStateChanged;
@@ -44,15 +29,15 @@ internal static class ChannelRegistry
         }
     }
 
-    public static void ForgetResource(IDisposable channel)
+    public static void Forget(IDisposable resource)
     {
         lock (Gate)
         {
-            Open.Remove(channel);
+            Open.Remove(resource);
         }
     }
 
-    /// <summary>Closes the channels the current runspace opened (module removal); every channel when there is no runspace.</summary>
+    /// <summary>Closes what the current runspace opened (module removal); everything when there is no runspace.</summary>
     public static void CloseForCurrentRunspace() => Close(Runspace.DefaultRunspace);
 
     private static void Close(Runspace? only)
@@ -71,7 +56,8 @@ internal static class ChannelRegistry
 
     private static void OnRunspaceStateChanged(object? sender, RunspaceStateEventArgs e)
     {
-        if (sender is not Runspace runspace || e.RunspaceStateInfo.State is not (RunspaceState.Closing or RunspaceState.Closed or RunspaceState.Broken))
+        if (sender is not Runspace runspace
+            || e.RunspaceStateInfo.State is not (RunspaceState.Closing or RunspaceState.Closed or RunspaceState.Broken))
         {
             return;
         }

@@ -1,0 +1,213 @@
+using System;
+using System.Threading;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>The claim tables and the orphan table in the ring's header: who holds which slot, and positions handed on.</summary>
+public sealed unsafe partial class IpcRing
+{
+    private void Enter()
+    {
+        Interlocked.Increment(ref _active);
+        if (!IsOpen)
+        {
+            Interlocked.Decrement(ref _active);
+            ThrowIfClosed();
+        }
+
+        try
+        {
+            CheckRegion();
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _active);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A peer that shrinks the object must get an error, not a SIGBUS that ends the session: its size is checked
+    /// (fstat) before slots are touched, at most once a millisecond, so a tight loop pays for no system call per message.
+    /// </summary>
+    private void CheckRegion()
+    {
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (now - Volatile.Read(ref _sizeCheckedAt) > SizeCheckTicks)
+        {
+            _region.CheckNotTruncated(_region.Size);
+            Volatile.Write(ref _sizeCheckedAt, now);
+        }
+    }
+
+    private static IntPtr Unsafe(IpcSharedMemory region)
+    {
+        fixed (byte* p = region.AsSpan(0, OffSlots))
+        {
+            return (IntPtr)p;
+        }
+    }
+
+    private byte* Slot(long pos) => _base + OffSlots + ((pos & _mask) * _slotSize);
+
+    /// <summary>Hands the slot read (or skipped) at <paramref name="pos"/> to the producer of the next round.</summary>
+    private void Free(byte* slot, long pos)
+    {
+        Volatile.Write(ref *(long*)slot, pos + Capacity);
+        Semaphores.Post((IntPtr)(_base + OffSpaces));
+    }
+
+    /// <summary>Records (position, this process) in a claims table; the entry's index, or -1 when the table is full.</summary>
+    private int Register(int table, long pos)
+    {
+        long* t = (long*)(_base + table);
+        int start = (int)((uint)(_pid * 31 + Environment.CurrentManagedThreadId) % ClaimSlots);
+        for (int k = 0; k < ClaimSlots; k++)
+        {
+            int i = (start + k) % ClaimSlots;
+            if (Volatile.Read(ref t[i * ClaimStride]) == 0 && Interlocked.CompareExchange(ref t[i * ClaimStride], pos + 1, 0) == 0)
+            {
+                Volatile.Write(ref t[(i * ClaimStride) + 1], _pid);
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Unregister(int table, int index)
+    {
+        if (index >= 0)
+        {
+            long* t = (long*)(_base + table);
+            Volatile.Write(ref t[(index * ClaimStride) + 1], 0);
+            Volatile.Write(ref t[index * ClaimStride], 0);
+        }
+    }
+
+    /// <summary>Marks this process's claim as given up, so the others need not wait for it.</summary>
+    private void MarkGaveUp(int table, int index)
+    {
+        if (index >= 0)
+        {
+            Volatile.Write(ref ((long*)(_base + table))[(index * ClaimStride) + 1], GaveUp);
+        }
+    }
+
+    /// <summary>Who holds the claim on <paramref name="pos"/> in a claims table, and where (-1 when unknown).</summary>
+    private Holder HolderOf(int table, long pos, out int index)
+    {
+        long* t = (long*)(_base + table);
+        for (int i = 0; i < ClaimSlots; i++)
+        {
+            if (Volatile.Read(ref t[i * ClaimStride]) != pos + 1)
+            {
+                continue;
+            }
+
+            long pid = Volatile.Read(ref t[(i * ClaimStride) + 1]);
+            if (Volatile.Read(ref t[i * ClaimStride]) != pos + 1 || pid == 0)
+            {
+                break;
+            }
+
+            index = i;
+            if (pid == GaveUp)
+            {
+                return Holder.GaveUp;
+            }
+
+            return pid == _pid || SignalsNative.ProcessExists((int)pid) ? Holder.Alive : Holder.Dead;
+        }
+
+        index = -1;
+        return Holder.Unknown;
+    }
+
+    /// <summary>Clears another process's entry for <paramref name="pos"/> once its claim was recovered.</summary>
+    private void ClearClaim(int table, int index, long pos)
+    {
+        if (index >= 0)
+        {
+            long* t = (long*)(_base + table);
+            long pid = Volatile.Read(ref t[(index * ClaimStride) + 1]);
+            if (Interlocked.CompareExchange(ref t[(index * ClaimStride) + 1], 0, pid) == pid)
+            {
+                Interlocked.CompareExchange(ref t[index * ClaimStride], 0, pos + 1);
+            }
+        }
+    }
+
+    /// <summary>A consumer leaving before its message came: the position goes to the next consumer, with the item token.</summary>
+    private void GiveUpPosition(long pos, int claim)
+    {
+        long* orphans = (long*)(_base + OffOrphans);
+        bool handedOn = false;
+        for (int i = 0; i < OrphanSlots && !handedOn; i++)
+        {
+            if (Interlocked.CompareExchange(ref orphans[i], pos + 1, 0) == 0)
+            {
+                Interlocked.Increment(ref *(long*)(_base + OffOrphanCount));
+                handedOn = true;
+            }
+        }
+
+        if (handedOn)
+        {
+            Unregister(OffReaderClaims, claim);
+        }
+        else
+        {
+            // The orphan table is full: the message at this position will be lost; the next producer frees the slot.
+            MarkGaveUp(OffReaderClaims, claim);
+        }
+
+        Semaphores.Post((IntPtr)(_base + OffItems));
+    }
+
+    private bool TryAdoptOrphan(out long pos)
+    {
+        pos = 0;
+        if (Volatile.Read(ref *(long*)(_base + OffOrphanCount)) == 0)
+        {
+            return false;
+        }
+
+        long* orphans = (long*)(_base + OffOrphans);
+        for (int i = 0; i < OrphanSlots; i++)
+        {
+            long entry = Volatile.Read(ref orphans[i]);
+            if (entry != 0 && Interlocked.CompareExchange(ref orphans[i], 0, entry) == entry)
+            {
+                Interlocked.Decrement(ref *(long*)(_base + OffOrphanCount));
+                pos = entry - 1;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsOrphan(long pos)
+    {
+        long* orphans = (long*)(_base + OffOrphans);
+        for (int i = 0; i < OrphanSlots; i++)
+        {
+            if (Volatile.Read(ref orphans[i]) == pos + 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private enum Holder
+    {
+        Unknown,
+        Alive,
+        Dead,
+        GaveUp,
+    }
+}

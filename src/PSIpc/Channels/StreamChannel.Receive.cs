@@ -1,0 +1,208 @@
+using System;
+using System.Threading;
+using PSIpc.Native;
+
+namespace PSIpc;
+
+/// <summary>Taking messages out of the byte stream: whole frames, lines or raw chunks, buffered until complete.</summary>
+public abstract partial class StreamChannel
+{
+    private RawMessage? ReceiveFrame(Deadline deadline, CancellationToken cancellationToken)
+    {
+        // Nothing is consumed until the whole frame is buffered, so a timeout in the middle of a frame loses nothing.
+        if (!Fill(Frame.HeaderSize, deadline, cancellationToken))
+        {
+            return _wouldBlock ? null : CheckCleanEnd("header");
+        }
+
+        IpcEncoding encoding;
+        int length;
+        try
+        {
+            (encoding, length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize);
+        }
+        catch (IpcProtocolException e)
+        {
+            // Resynchronize: skip to the next plausible header, so one peer's garbage costs one error and the valid
+            // frames written after it (by that peer or others on the same FIFO) are still received.
+            int skipped = SkipToNextHeader();
+            throw new IpcProtocolException(e.ErrorId,
+                $"{e.Message} {skipped} bytes were skipped up to the next frame header; the messages after them can "
+                + "still be received.");
+        }
+
+        if (!Fill(Frame.HeaderSize + length, deadline, cancellationToken))
+        {
+            if (_wouldBlock)
+            {
+                return null;
+            }
+
+            int got = _end - _start - Frame.HeaderSize;
+            Discard();
+            throw new IpcProtocolException(
+                "FrameTruncated",
+                $"The peer closed {this} after {got} of the {length} bytes of a message; the partial message was discarded.");
+        }
+
+        byte[] payload = _buffer.AsSpan(_start + Frame.HeaderSize, length).ToArray();
+        _start += Frame.HeaderSize + length;
+        return new RawMessage(payload, length, encoding);
+    }
+
+    private RawMessage? ReceiveLine(Deadline deadline, CancellationToken cancellationToken)
+    {
+        int scanned = 0;
+        while (true)
+        {
+            int newline = _buffer.AsSpan(_start + scanned, _end - _start - scanned).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                int lineLength = scanned + newline;
+                int contentLength = lineLength > 0 && _buffer[_start + lineLength - 1] == (byte)'\r' ? lineLength - 1 : lineLength;
+                byte[] line = _buffer.AsSpan(_start, contentLength).ToArray();
+                _start += lineLength + 1;
+                return new RawMessage(line, contentLength, IpcEncoding.Text);
+            }
+
+            scanned = _end - _start;
+            if (scanned > MaxMessageSize)
+            {
+                Discard();
+                throw new IpcProtocolException("LineTooLong",
+                    $"A line on {this} is longer than the limit of {MaxMessageSize} bytes (MaxMessageSize); it was "
+                    + "discarded.");
+            }
+
+            if (!Fill(scanned + 1, deadline, cancellationToken))
+            {
+                if (_wouldBlock || _end == _start)
+                {
+                    return null;
+                }
+
+                // The last line of a stream need not end in a newline (as with printf without \n).
+                byte[] last = _buffer.AsSpan(_start, _end - _start).ToArray();
+                Discard();
+                return new RawMessage(last, last.Length, IpcEncoding.Text);
+            }
+        }
+    }
+
+    private RawMessage? ReceiveRaw(Deadline deadline, CancellationToken cancellationToken)
+    {
+        if (!Fill(1, deadline, cancellationToken))
+        {
+            return null;
+        }
+
+        byte[] chunk = _buffer.AsSpan(_start, _end - _start).ToArray();
+        Discard();
+        return new RawMessage(chunk, chunk.Length, IpcEncoding.Text);
+    }
+
+    private RawMessage? CheckCleanEnd(string part)
+    {
+        if (_end == _start)
+        {
+            return null;
+        }
+
+        int got = _end - _start;
+        Discard();
+        throw new IpcProtocolException(
+            "FrameTruncated",
+            $"The peer closed {this} after {got} bytes of a {Frame.HeaderSize}-byte message {part}; the partial message was discarded.");
+    }
+
+    /// <summary>Drops buffered bytes up to the next 'P' 'I' version header after the current position; how many were dropped.</summary>
+    private int SkipToNextHeader()
+    {
+        ReadOnlySpan<byte> header = stackalloc byte[] { Frame.Magic0, Frame.Magic1, Frame.Version };
+        ReadOnlySpan<byte> rest = _buffer.AsSpan(_start + 1, _end - _start - 1);
+        int at = rest.IndexOf(header);
+        int skip;
+        if (at >= 0)
+        {
+            skip = at + 1;
+        }
+        else
+        {
+            // Keep a tail that may be the start of a header whose other bytes have not arrived yet.
+            int keep = rest.Length >= 2 && rest[^2] == Frame.Magic0 && rest[^1] == Frame.Magic1 ? 2
+                : rest.Length >= 1 && rest[^1] == Frame.Magic0 ? 1 : 0;
+            skip = _end - _start - keep;
+        }
+
+        _start += skip;
+        return skip;
+    }
+
+    private void Discard()
+    {
+        _start = 0;
+        _end = 0;
+    }
+
+    /// <summary>Reads until at least <paramref name="count"/> bytes are buffered; false at end of stream first.</summary>
+    private bool Fill(int count, Deadline deadline, CancellationToken cancellationToken)
+    {
+        SafeFd fd = _readFd ?? throw new InvalidOperationException("This end cannot receive.");
+        while (_end - _start < count)
+        {
+            if (_eof)
+            {
+                return false;
+            }
+
+            EnsureSpace(count);
+            if (_waitBeforeFirstRead)
+            {
+                // A FIFO opened for reading with no writer yet reads as end of stream; wait for a writer's data or hang-up first.
+                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
+                _waitBeforeFirstRead = false;
+            }
+
+            int n = Fd.Read(fd, _buffer.AsSpan(_end));
+            if (n > 0)
+            {
+                _end += n;
+            }
+            else if (n == 0)
+            {
+                _eof = true;
+            }
+            else if (_probing)
+            {
+                _wouldBlock = true;
+                return false;
+            }
+            else
+            {
+                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
+            }
+        }
+
+        return true;
+    }
+
+    private void EnsureSpace(int count)
+    {
+        if (_buffer.Length == 0)
+        {
+            _buffer = new byte[Math.Max(InitialBuffer, count)];
+        }
+
+        if (_start > 0 && (_buffer.Length - _start < count || _end == _buffer.Length))
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_buffer.Length < count || _end == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(count, _buffer.Length * 2));
+        }
+    }
+}
