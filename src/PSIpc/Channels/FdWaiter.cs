@@ -37,9 +37,7 @@ internal sealed class FdWaiter : IDisposable
         using CancellationTokenRegistration registration = Register(cancellationToken);
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            throwIfClosed();
-            int left = deadline.RemainingMilliseconds();
+            int left = Checked(deadline, cancellationToken, throwIfClosed);
             if (left == 0)
             {
                 throw timeout();
@@ -59,6 +57,14 @@ internal sealed class FdWaiter : IDisposable
                 throw timeout();
             }
         }
+    }
+
+    /// <summary>What every round of a wait checks first (Ctrl+C, Close), and the milliseconds left: 0 once the deadline passed.</summary>
+    private static int Checked(Deadline deadline, CancellationToken cancellationToken, Action throwIfClosed)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        throwIfClosed();
+        return deadline.RemainingMilliseconds();
     }
 
     /// <summary>
@@ -91,9 +97,7 @@ internal sealed class FdWaiter : IDisposable
         using CancellationTokenRegistration registration = Register(cancellationToken);
         while (true)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            throwIfClosed();
-            int left = deadline.RemainingMilliseconds();
+            int left = Checked(deadline, cancellationToken, throwIfClosed);
             if (left == 0)
             {
                 return false;

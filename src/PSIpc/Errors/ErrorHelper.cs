@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using PSIpc.Native;
 
@@ -8,94 +10,52 @@ namespace PSIpc;
 /// sentence a user can act on.</summary>
 internal static class ErrorHelper
 {
-    public static ErrorCategory CategoryOf(int errno)
+    // The one table of what an errno means to a user: its ErrorCategory, and what to do about it where one sentence
+    // helps. An errno not listed is NotSpecified, with no advice.
+    private static readonly Dictionary<int, (ErrorCategory Category, string Advice)> ByErrno =
+        new (int Errno, ErrorCategory Category, string Advice)[]
     {
-        if (errno == Errno.ENOENT || errno == Errno.ESRCH)
-        {
-            return ErrorCategory.ObjectNotFound;
-        }
+        (Errno.ENOENT, ErrorCategory.ObjectNotFound, "Check the path, or create the object first."),
+        (Errno.ESRCH, ErrorCategory.ObjectNotFound, string.Empty),
+        (Errno.EACCES, ErrorCategory.PermissionDenied, "Check the object's owner and mode (ls -l), or ask its owner for access."),
+        (Errno.EPERM, ErrorCategory.PermissionDenied, "Check the object's owner and mode (ls -l), or ask its owner for access."),
+        (Errno.EROFS, ErrorCategory.PermissionDenied, string.Empty),
+        (Errno.EEXIST, ErrorCategory.ResourceExists, "Choose another name, or remove the existing object first."),
+        (Errno.EADDRINUSE, ErrorCategory.ResourceExists, string.Empty),
+        (Errno.EINVAL, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.EBADF, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.ENOTDIR, ErrorCategory.InvalidArgument, "A part of the path is not a directory."),
+        (Errno.ENAMETOOLONG, ErrorCategory.InvalidArgument, "Use a shorter path."),
+        (Errno.ELOOP, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.EISDIR, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.EMSGSIZE, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.ERANGE, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.EADDRNOTAVAIL, ErrorCategory.InvalidArgument, string.Empty),
+        (Errno.EAGAIN, ErrorCategory.ResourceBusy, string.Empty),
+        (Errno.EBUSY, ErrorCategory.ResourceBusy, string.Empty),
+        (Errno.ETIMEDOUT, ErrorCategory.OperationTimeout, string.Empty),
+        (Errno.EPIPE, ErrorCategory.ConnectionError, "The reader has closed its end; start a reader and open the channel again."),
+        (Errno.ECONNRESET, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.ECONNREFUSED, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.ENXIO, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.ENOTCONN, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.ECONNABORTED, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.ENETUNREACH, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.EHOSTUNREACH, ErrorCategory.ConnectionError, string.Empty),
+        (Errno.EFBIG, ErrorCategory.LimitsExceeded, string.Empty),
+        (Errno.EOVERFLOW, ErrorCategory.LimitsExceeded, string.Empty),
+        (Errno.ENOSPC, ErrorCategory.ResourceUnavailable, string.Empty),
+        (Errno.EMFILE, ErrorCategory.ResourceUnavailable, string.Empty),
+        (Errno.ENFILE, ErrorCategory.ResourceUnavailable, string.Empty),
+        (Errno.EDQUOT, ErrorCategory.ResourceUnavailable, string.Empty),
+        (Errno.ENOMEM, ErrorCategory.ResourceUnavailable, string.Empty),
+    }.ToDictionary(e => e.Errno, e => (e.Category, e.Advice));
 
-        if (errno == Errno.EACCES || errno == Errno.EPERM || errno == Errno.EROFS)
-        {
-            return ErrorCategory.PermissionDenied;
-        }
+    public static ErrorCategory CategoryOf(int errno) =>
+        ByErrno.TryGetValue(errno, out var meaning) ? meaning.Category : ErrorCategory.NotSpecified;
 
-        if (errno == Errno.EEXIST || errno == Errno.EADDRINUSE)
-        {
-            return ErrorCategory.ResourceExists;
-        }
-
-        if (errno == Errno.EINVAL || errno == Errno.EBADF || errno == Errno.ENOTDIR || errno == Errno.ENAMETOOLONG
-            || errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.EMSGSIZE
-            || errno == Errno.ERANGE || errno == Errno.EADDRNOTAVAIL)
-        {
-            return ErrorCategory.InvalidArgument;
-        }
-
-        if (errno == Errno.EAGAIN || errno == Errno.EBUSY)
-        {
-            return ErrorCategory.ResourceBusy;
-        }
-
-        if (errno == Errno.ETIMEDOUT)
-        {
-            return ErrorCategory.OperationTimeout;
-        }
-
-        if (errno == Errno.EPIPE || errno == Errno.ECONNRESET || errno == Errno.ECONNREFUSED || errno == Errno.ENXIO
-            || errno == Errno.ENOTCONN || errno == Errno.ECONNABORTED || errno == Errno.ENETUNREACH || errno == Errno.EHOSTUNREACH)
-        {
-            return ErrorCategory.ConnectionError;
-        }
-
-        if (errno == Errno.EFBIG || errno == Errno.EOVERFLOW)
-        {
-            return ErrorCategory.LimitsExceeded;
-        }
-
-        if (errno == Errno.ENOSPC || errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.EDQUOT || errno == Errno.ENOMEM)
-        {
-            return ErrorCategory.ResourceUnavailable;
-        }
-
-        return ErrorCategory.NotSpecified;
-    }
-
-    /// <summary>What a user can do about an errno, in a sentence.</summary>
-    public static string AdviceFor(int errno)
-    {
-        if (errno == Errno.ENOENT)
-        {
-            return "Check the path, or create the object first.";
-        }
-
-        if (errno == Errno.EACCES || errno == Errno.EPERM)
-        {
-            return "Check the object's owner and mode (ls -l), or ask its owner for access.";
-        }
-
-        if (errno == Errno.EEXIST)
-        {
-            return "Choose another name, or remove the existing object first.";
-        }
-
-        if (errno == Errno.EPIPE)
-        {
-            return "The reader has closed its end; start a reader and open the channel again.";
-        }
-
-        if (errno == Errno.ENAMETOOLONG)
-        {
-            return "Use a shorter path.";
-        }
-
-        if (errno == Errno.ENOTDIR)
-        {
-            return "A part of the path is not a directory.";
-        }
-
-        return string.Empty;
-    }
+    /// <summary>What a user can do about an errno, in a sentence; empty where the message says enough.</summary>
+    public static string AdviceFor(int errno) => ByErrno.TryGetValue(errno, out var meaning) ? meaning.Advice : string.Empty;
 
     /// <summary>
     /// Builds the ErrorRecord for <paramref name="exception"/>. <paramref name="context"/> says what was being done
