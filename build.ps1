@@ -49,10 +49,8 @@ function Invoke-Native {
 
 function Invoke-Build {
     "build: PSIpc $version ($Configuration)"
-    foreach ($project in 'PSIpc.Loader', 'PSIpc') {
-        $path = [System.IO.Path]::Combine($root, 'src', $project, "$project.csproj")
-        Invoke-Native 'dotnet' @('build', $path, '-c', $Configuration, "-p:ModuleVersion=$version", '-nologo', '-v', 'quiet')
-    }
+    # The module's project also builds its loader (src/PSIpc.Loader) into bin/.
+    Invoke-Native 'dotnet' @('build', [System.IO.Path]::Combine($root, 'src', 'PSIpc', 'PSIpc.csproj'), '-c', $Configuration, "-p:ModuleVersion=$version", '-nologo', '-v', 'quiet')
 }
 
 function Invoke-Help {

@@ -42,7 +42,8 @@ internal static class DatagramCodec
     {
         int length = span.Length;
         if (length >= Frame.HeaderSize && span[0] == Frame.Magic0 && span[1] == Frame.Magic1 && span[2] == Frame.Version
-            && span[3] <= (byte)IpcEncoding.Json && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(length - Frame.HeaderSize))
+            && span[3] <= (byte)IpcEncoding.Json
+            && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(length - Frame.HeaderSize))
         {
             return new RawMessage(span.Slice(Frame.HeaderSize).ToArray(), length - Frame.HeaderSize, (IpcEncoding)span[3], type, priority);
         }

@@ -5,7 +5,10 @@ namespace PSIpc;
 /// <summary>The rule every POSIX IPC name follows (mq_open, shm_open, sem_open): '/' and then a name without '/'.</summary>
 internal static class PosixNames
 {
-    /// <summary>Throws an ArgumentException for <paramref name="name"/> unless it is '/' and 1 to <paramref name="maxLength"/> other characters.</summary>
+    /// <summary>
+    /// Throws an ArgumentException for <paramref name="name"/> unless it is '/' and 1 to <paramref name="maxLength"/>
+    /// other characters.
+    /// </summary>
     public static void Check(string name, string what, int maxLength, string example)
     {
         if (string.IsNullOrEmpty(name) || name[0] != '/' || name.Length < 2 || name.Length > maxLength + 1

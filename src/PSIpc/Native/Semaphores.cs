@@ -49,20 +49,16 @@ internal static unsafe partial class Semaphores
     }
 
     /// <summary>
-    /// sem_timedwait up to <paramref name="milliseconds"/>: true when it decremented, false on timeout. A signal ends
-    /// the wait early, as a timeout does: callers wait in slices and check their deadline and Ctrl+C between them.
+    /// sem_timedwait up to <paramref name="milliseconds"/>: true when it decremented, false on timeout. The time is
+    /// absolute, so a wait a signal interrupts goes on to the same end; callers wait in slices and check their
+    /// deadline and Ctrl+C between them.
     /// </summary>
     public static bool TimedWait(IntPtr sem, int milliseconds)
     {
         long until = DateTimeOffset.UtcNow.AddMilliseconds(milliseconds).ToUnixTimeMilliseconds();
         Timespec ts = new() { Seconds = until / 1000, Nanoseconds = until % 1000 * 1_000_000 };
-        if (sem_timedwait(sem, &ts) == 0)
-        {
-            return true;
-        }
-
-        int errno = Syscall.Errno;
-        return errno == Errno.ETIMEDOUT || errno == Errno.EINTR ? false : throw new NativeException("sem_timedwait", errno);
+        long r = Syscall.Try((sem, ts: (nint)(&ts)), static a => sem_timedwait(a.sem, (Timespec*)a.ts), out int errno);
+        return r >= 0 || (errno == Errno.ETIMEDOUT ? false : throw new NativeException("sem_timedwait", errno));
     }
 
     /// <summary>sem_init on memory the caller owns (pshared: the memory is shared between processes).</summary>

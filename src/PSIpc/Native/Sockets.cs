@@ -45,7 +45,8 @@ internal readonly unsafe struct SockAddr
         {
             string what = isAbstract ? "name" : "path";
             throw new ArgumentException(
-                $"'{path}' is {name.Length} bytes; a Unix socket {what} holds at most {max} bytes (sun_path is 108 bytes). Use a shorter path.",
+                $"'{path}' is {name.Length} bytes; a Unix socket {what} holds at most {max} bytes (sun_path is 108 bytes). "
+                + "Use a shorter path.",
                 nameof(path));
         }
 

@@ -11,13 +11,13 @@ namespace PSIpc;
 /// free slots, so a producer waits while the ring is full and a consumer while it is empty, without spinning.
 /// <para>
 /// Each claim of a slot is recorded in the header, in a claim table per direction, as (position, process id), so the
-/// others can tell a slow owner from a dead one. A slot whose owner is alive (running, stopped with SIGSTOP, or slow) is never taken over: the others
-/// wait for it, within their own -Timeout. A dead owner's slot is recovered: a producer killed before publishing
-/// leaves a hole that consumers skip; a consumer killed while reading loses that one message, and the next producer
-/// frees the slot. A producer that times out gives its position up (consumers skip it: its message was not sent);
-/// a consumer that times out after claiming a position hands the position to the next consumer (an orphan table in
-/// the header), so the message is still delivered exactly once. Only a process stopped or killed in the two
-/// instructions between claiming a position and recording the claim is treated as dead after 5 seconds.
+/// others can tell a slow owner from a dead one. A slot whose owner is alive (running, stopped with SIGSTOP, or slow)
+/// is never taken over: the others wait for it, within their own -Timeout. A dead owner's slot is recovered: a producer
+/// killed before publishing leaves a hole that consumers skip; a consumer killed while reading loses that one message,
+/// and the next producer frees the slot. A producer that times out gives its position up (consumers skip it: its
+/// message was not sent); a consumer that times out after claiming a position hands the position to the next consumer
+/// (an orphan table in the header), so the message is still delivered exactly once. Only a process stopped or killed in
+/// the two instructions between claiming a position and recording the claim is treated as dead after 5 seconds.
 /// </para>
 /// </summary>
 public sealed unsafe partial class IpcRing : IpcChannel
