@@ -1,12 +1,8 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text;
-using System.Xml;
 using Markdig;
 using Markdig.Syntax;
-using Markdig.Syntax.Inlines;
 
 namespace PSIpc.HelpGen;
 

@@ -1,10 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
-using System.Xml;
-using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
