@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace PSIpc;
@@ -9,20 +10,23 @@ namespace PSIpc;
 /// </summary>
 internal static class DatagramCodec
 {
-    /// <summary>The payload as it goes to the kernel: bare for Text and Bytes, with the frame header otherwise.</summary>
-    public static byte[] Wrap(ReadOnlySpan<byte> payload, IpcEncoding encoding)
+    /// <summary>
+    /// The payload as it goes to the kernel (bare for Text and Bytes, with the frame header otherwise), written once into
+    /// a pooled buffer after <paramref name="prefix"/> bytes the caller fills (msgsnd's mtype). Dispose returns it.
+    /// </summary>
+    public static RentedDatagram Rent(ReadOnlySpan<byte> payload, IpcEncoding encoding, int prefix = 0)
     {
-        byte[] wrapped = new byte[WrappedLength(payload.Length, encoding)];
-        WrapInto(wrapped, payload, encoding);
-        return wrapped;
+        int length = WrappedLength(payload.Length, encoding);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(prefix + length);
+        WrapInto(buffer.AsSpan(prefix), payload, encoding);
+        return new RentedDatagram(buffer, prefix, length);
     }
 
     /// <summary>How many bytes the wrapped message takes.</summary>
     public static int WrappedLength(int payloadLength, IpcEncoding encoding) =>
         encoding is IpcEncoding.Text or IpcEncoding.Bytes ? payloadLength : Frame.HeaderSize + payloadLength;
 
-    /// <summary>Writes the wrapped message at the start of <paramref name="destination"/>, without an array of its own.</summary>
-    public static void WrapInto(Span<byte> destination, ReadOnlySpan<byte> payload, IpcEncoding encoding)
+    private static void WrapInto(Span<byte> destination, ReadOnlySpan<byte> payload, IpcEncoding encoding)
     {
         if (encoding is IpcEncoding.Text or IpcEncoding.Bytes)
         {
@@ -56,4 +60,27 @@ internal static class DatagramCodec
 
         return new RawMessage(span.Slice(0, trimmed).ToArray(), trimmed, IpcEncoding.Text, type, priority);
     }
+}
+
+/// <summary>A wrapped message in a pooled buffer: <see cref="Message"/> starts after the caller's prefix.</summary>
+internal readonly ref struct RentedDatagram
+{
+    public RentedDatagram(byte[] buffer, int prefix, int length)
+    {
+        Buffer = buffer;
+        Prefix = prefix;
+        Length = length;
+    }
+
+    /// <summary>The pooled buffer: the prefix, then the message; longer than both.</summary>
+    public byte[] Buffer { get; }
+
+    public int Prefix { get; }
+
+    /// <summary>The message's length, without the prefix.</summary>
+    public int Length { get; }
+
+    public ReadOnlySpan<byte> Message => Buffer.AsSpan(Prefix, Length);
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(Buffer);
 }

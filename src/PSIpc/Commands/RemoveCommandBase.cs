@@ -23,9 +23,9 @@ public abstract class RemoveCommandBase<T> : IpcCmdlet
 
     private protected abstract void Remove(T item);
 
-    private protected virtual void RemoveByName(string name)
-    {
-    }
+    /// <summary>Removes an object given by name; only the cmdlets with a -Name parameter have names to remove.</summary>
+    private protected virtual void RemoveByName(string name) =>
+        throw new System.NotSupportedException($"A {What} is not removed by name.");
 
     /// <summary>How -WhatIf and -Confirm name the item.</summary>
     private protected virtual string Describe(T item) => item.ToString() ?? What;
@@ -69,4 +69,6 @@ public abstract class RemoveNamedCommandBase<T> : RemoveCommandBase<T>
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     private protected override IEnumerable<string> Names() => Name;
+
+    private protected abstract override void RemoveByName(string name);
 }

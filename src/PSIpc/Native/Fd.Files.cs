@@ -82,12 +82,12 @@ internal static unsafe partial class Fd
 
     /// <summary>lstat(2): the link itself, not what it points at.</summary>
     public static FileStatus LStat(string path) =>
-        TryLStat(path, out FileStatus status) ? status : throw new NativeException("lstat", Syscall.Errno);
+        TryStat(path, follow: false, out FileStatus status, out int errno) ? status : throw new NativeException("lstat", errno);
 
-    public static bool TryLStat(string path, out FileStatus status) => TryStat(path, follow: false, out status);
+    public static bool TryLStat(string path, out FileStatus status) => TryStat(path, follow: false, out status, out _);
 
     /// <summary>stat(2), following links (for /proc/PID/fd entries); false when it fails.</summary>
-    public static bool TryStatFollow(string path, out FileStatus status) => TryStat(path, follow: true, out status);
+    public static bool TryStatFollow(string path, out FileStatus status) => TryStat(path, follow: true, out status, out _);
 
     public static FileStatus FStat(SafeFd fd)
     {
@@ -101,7 +101,7 @@ internal static unsafe partial class Fd
 
     public static uint GetEffectiveUid() => LibC.geteuid();
 
-    private static bool TryStat(string path, bool follow, out FileStatus status)
+    private static bool TryStat(string path, bool follow, out FileStatus status, out int errno)
     {
         byte[] p = PathBytes(path);
         stat st;
@@ -109,11 +109,13 @@ internal static unsafe partial class Fd
         {
             if ((follow ? LibC.stat(pp, &st) : LibC.lstat(pp, &st)) != 0)
             {
+                errno = Syscall.Errno;
                 status = default;
                 return false;
             }
         }
 
+        errno = 0;
         status = ToStatus(st);
         return true;
     }

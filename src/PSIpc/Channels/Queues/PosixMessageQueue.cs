@@ -133,17 +133,18 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
             throw new ArgumentException($"A POSIX message priority is 0 to {MaxPriority}; {priority} is not.");
         }
 
-        byte[] message = DatagramCodec.Wrap(payload, encoding);
+        int length = DatagramCodec.WrappedLength(payload.Length, encoding);
         long max = MaxMessageBytes;
-        if (message.Length > max)
+        if (length > max)
         {
             throw new ArgumentException(
-                $"The message is {message.Length} bytes and the queue {Name} takes at most {max} bytes per message "
+                $"The message is {length} bytes and the queue {Name} takes at most {max} bytes per message "
                 + "(mq_msgsize, set when the queue was made; its ceiling is /proc/sys/fs/mqueue/msgsize_max). Send "
                 + "less, or make the queue with a larger -MaxMessageSize.");
         }
 
-        while (!PosixMessageQueues.TrySend(_fd, message, (uint)priority))
+        using RentedDatagram message = DatagramCodec.Rent(payload, encoding);
+        while (!PosixMessageQueues.TrySend(_fd, message.Message, (uint)priority))
         {
             if (wait.NoWait)
             {

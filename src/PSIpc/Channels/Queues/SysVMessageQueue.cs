@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Threading;
@@ -166,26 +165,18 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
         }
 
         // One buffer holds msgsnd's whole struct msgbuf: the type, then the message as DatagramCodec lays it out.
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(SysVMessageQueues.TypeSize + length);
-        try
+        using RentedDatagram message = DatagramCodec.Rent(payload, encoding, SysVMessageQueues.TypeSize);
+        long waitStart = 0;
+        while (!Translate(message.Buffer, length, type, static (id, b, n, t) => SysVMessageQueues.TrySend(id, t, b, n)))
         {
-            DatagramCodec.WrapInto(buffer.AsSpan(SysVMessageQueues.TypeSize), payload, encoding);
-            long waitStart = 0;
-            while (!Translate(buffer, length, type, static (id, b, n, t) => SysVMessageQueues.TrySend(id, t, b, n)))
+            if (wait.NoWait)
             {
-                if (wait.NoWait)
-                {
-                    throw new NativeException("msgsnd", Errno.EAGAIN, $"The queue {Name} is full ({BytesUsed} of {MaxBytes} bytes used).");
-                }
-
-                Pause(ref waitStart, deadline, wait.Cancel, () => new IpcTimeoutException(
-                    "SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a "
-                        + "receiver, or raise -Timeout."));
+                throw new NativeException("msgsnd", Errno.EAGAIN, $"The queue {Name} is full ({BytesUsed} of {MaxBytes} bytes used).");
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            Pause(ref waitStart, deadline, wait.Cancel, () => new IpcTimeoutException(
+                "SendTimeout", $"The queue {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a "
+                    + "receiver, or raise -Timeout."));
         }
     }
 

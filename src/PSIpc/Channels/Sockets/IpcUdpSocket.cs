@@ -87,15 +87,16 @@ public sealed class IpcUdpSocket : IpcChannel
     internal void SendTo(
         ReadOnlySpan<byte> payload, IpcEncoding encoding, SockAddr? to, Deadline deadline, CancellationToken cancellationToken)
     {
-        byte[] datagram = DatagramCodec.Wrap(payload, encoding);
-        if (datagram.Length > MaxDatagram)
+        int length = DatagramCodec.WrappedLength(payload.Length, encoding);
+        if (length > MaxDatagram)
         {
             throw new ArgumentException(
-                $"The message is {datagram.Length} bytes; a UDP datagram carries at most {MaxDatagram}. Send less, "
+                $"The message is {length} bytes; a UDP datagram carries at most {MaxDatagram}. Send less, "
                 + "or use a stream socket (TCP or Unix).");
         }
 
-        while (!Sockets.TrySendTo(_fd, datagram, to))
+        using RentedDatagram datagram = DatagramCodec.Rent(payload, encoding);
+        while (!Sockets.TrySendTo(_fd, datagram.Message, to))
         {
             _waiter.Wait(
                 _fd,
