@@ -31,6 +31,7 @@
         'New-IpcSocketServer'
         'New-SharedMemory'
         'Open-IpcFifo'
+        'Open-IpcMailbox'
         'Read-SharedMemory'
         'Receive-IpcMessage'
         'Register-SignalHandler'

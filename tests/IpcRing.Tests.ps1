@@ -28,7 +28,7 @@ Describe 'New-IpcRing' {
         try {
             $r | Should -BeOfType ([PSIpc.IpcRing])
             $r.Kind | Should -Be 'Ring'
-            $r.Capacity | Should -Be 8
+            $r.Capacity.Messages | Should -Be 8
             $r.MessageSize | Should -Be 100
             Get-FileMode $r.SharedMemoryPath | Should -Be '0600'
             Send-IpcMessage $r 'through the ring' -Encoding Text

@@ -57,7 +57,7 @@ public sealed class SourceRulesTests
         string[] concrete =
         {
             "IpcPipe", "IpcFifoChannel", "SysVMessageQueue", "PosixMessageQueue", "IpcRing", "IpcSocket", "IpcSocketServer",
-            "IpcUdpSocket", "IpcUdpPeer", "StreamChannel",
+            "IpcUdpSocket", "IpcUdpPeer", "StreamChannel", "IpcMailbox", "MailboxLink", "MailboxSender",
         };
         string text = File.ReadAllText(Repo.Path(file.Split('/')));
         var named = concrete.Where(t => Regex.IsMatch(text, $@"\b{t}\b")).ToList();

@@ -23,6 +23,12 @@ public enum IpcChannelCapabilities
 
     /// <summary>Received envelopes name their sender, as a channel to reply on (Sender, SenderEndPoint).</summary>
     SenderIdentity = 16,
+
+    /// <summary>A send can wait until the receiving PSIpc process has taken the message: -WaitForReceipt.</summary>
+    Receipts = 32,
+
+    /// <summary>Receives can take only the messages of one sending process: -FromProcessId.</summary>
+    SenderSelection = 64,
 }
 
 /// <summary>How one send or receive waits: until the deadline, unless cancelled; not at all with NoWait.</summary>
@@ -33,17 +39,37 @@ internal readonly record struct IpcWait(Deadline Deadline, CancellationToken Can
 }
 
 /// <summary>What Send-IpcMessage can ask for beyond the message; each option needs its capability.</summary>
-internal readonly record struct SendOptions(long? Type = null, int? Priority = null, bool NoWait = false);
+internal readonly record struct SendOptions(long? Type = null, int? Priority = null, bool NoWait = false, bool WaitForReceipt = false);
 
-/// <summary>What Receive-IpcMessage can ask for: a System V type selector (msgrcv's msgtyp), and no waiting.</summary>
-internal readonly record struct ReceiveOptions(long? Type = null, bool NoWait = false);
+/// <summary>What Receive-IpcMessage can ask for: a System V type selector (msgrcv's msgtyp), one sending process, and no waiting.</summary>
+internal readonly record struct ReceiveOptions(long? Type = null, bool NoWait = false, int? FromProcessId = null);
 
 /// <summary>The peer process of a connection, as the kernel tells it (never as the peer claims).</summary>
 internal readonly record struct PeerIdentity(int ProcessId, uint UserId, uint GroupId);
 
-/// <summary>One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>.</summary>
+/// <summary>
+/// One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>. <see
+/// cref="Receipt"/>, when set, tells the sender that the message was taken; Receive runs it once the message is.
+/// </summary>
 internal readonly record struct RawMessage(
-    byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null, IpcChannel? Sender = null);
+    byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null, IpcChannel? Sender = null)
+{
+    public Action? Receipt { get; init; }
+}
+
+/// <summary>The capability <see cref="IpcChannelCapabilities.Receipts"/>: sends that wait until the receiver took the message.</summary>
+internal interface IReceiptChannel
+{
+    /// <summary>Sends one message and waits for its receipt; returns when the receipt arrived.</summary>
+    DateTimeOffset SendAndWaitForReceipt(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait);
+}
+
+/// <summary>The capability <see cref="IpcChannelCapabilities.SenderSelection"/>: receives from one process only.</summary>
+internal interface ISenderSelectingChannel
+{
+    /// <summary>The first waiting message that process <paramref name="processId"/> sent; others stay, in order, for later.</summary>
+    RawMessage? ReceiveFrom(int processId, in IpcWait wait);
+}
 
 /// <summary>The capability <see cref="IpcChannelCapabilities.MessageTypes"/>: messages with a System V type.</summary>
 internal interface ITypedChannel

@@ -45,6 +45,12 @@ internal static class DatagramCodec
     public static RawMessage Unwrap(ReadOnlySpan<byte> span, long? type, int? priority)
     {
         int length = span.Length;
+        if (TryUnwrapReceiptRequest(span, out IpcEncoding flagged, out _))
+        {
+            int payload = length - Frame.HeaderSize - Frame.SequenceSize;
+            return new RawMessage(span.Slice(length - payload).ToArray(), payload, flagged, type, priority);
+        }
+
         if (length >= Frame.HeaderSize && span[0] == Frame.Magic0 && span[1] == Frame.Magic1 && span[2] == Frame.Version
             && span[3] <= (byte)IpcEncoding.Json
             && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(length - Frame.HeaderSize))
@@ -60,6 +66,35 @@ internal static class DatagramCodec
 
         return new RawMessage(span.Slice(0, trimmed).ToArray(), trimmed, IpcEncoding.Text, type, priority);
     }
+
+    /// <summary>A message that asks for a receipt (a PSIpc header with the flag, whose length matches): its encoding and number.</summary>
+    public static bool TryUnwrapReceiptRequest(ReadOnlySpan<byte> span, out IpcEncoding encoding, out long sequence)
+    {
+        encoding = default;
+        sequence = 0;
+        if (!IsHeader(span) || (span[3] & ~Frame.ReceiptRequested) > (byte)IpcEncoding.Json || (span[3] & Frame.ReceiptRequested) == 0
+            || span.Length < Frame.HeaderSize + Frame.SequenceSize)
+        {
+            return false;
+        }
+
+        encoding = (IpcEncoding)(span[3] & ~Frame.ReceiptRequested);
+        sequence = Frame.ReadSequence(span.Slice(Frame.HeaderSize));
+        return true;
+    }
+
+    /// <summary>A receipt datagram: the sequence number of the message taken.</summary>
+    public static bool TryReadReceipt(ReadOnlySpan<byte> span, out long sequence)
+    {
+        bool receipt = span.Length == Frame.ReceiptSize && IsHeader(span) && span[3] == Frame.Receipt;
+        sequence = receipt ? Frame.ReadSequence(span.Slice(Frame.HeaderSize)) : 0;
+        return receipt;
+    }
+
+    /// <summary>Magic, version and a length that matches the datagram's.</summary>
+    private static bool IsHeader(ReadOnlySpan<byte> span) =>
+        span.Length >= Frame.HeaderSize && span[0] == Frame.Magic0 && span[1] == Frame.Magic1 && span[2] == Frame.Version
+        && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(span.Length - Frame.HeaderSize);
 }
 
 /// <summary>A wrapped message in a pooled buffer: <see cref="Message"/> starts after the caller's prefix.</summary>

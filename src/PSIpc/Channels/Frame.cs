@@ -6,6 +6,9 @@ namespace PSIpc;
 /// <summary>
 /// The Message framing's header, 8 bytes before every payload:
 /// <c>'P' 'I'</c> (magic), version (1), encoding (0 Bytes, 1 Text, 2 CliXml, 3 Json), payload length (uint32, big-endian).
+/// Between PSIpc peers the encoding byte may carry a flag: 0x40 (receipt requested) puts an 8-byte big-endian sequence
+/// number before the payload, counted in the length; 0x80 alone is a receipt, whose 8-byte body is the sequence number of
+/// the message taken. Plain frames never carry either, so C and Python peers see no change.
 /// </summary>
 internal static class Frame
 {
@@ -16,6 +19,62 @@ internal static class Frame
 
     /// <summary>The largest payload a channel accepts unless told otherwise (64 MiB).</summary>
     public const int DefaultMaxPayload = 64 * 1024 * 1024;
+
+    /// <summary>The flag of a message whose sender waits for a receipt (-WaitForReceipt, a bounded mailbox).</summary>
+    public const byte ReceiptRequested = 0x40;
+
+    /// <summary>The encoding byte of a receipt frame.</summary>
+    public const byte Receipt = 0x80;
+
+    /// <summary>The sequence number's size in a flagged message and in a receipt.</summary>
+    public const int SequenceSize = 8;
+
+    /// <summary>The size of a whole receipt frame.</summary>
+    public const int ReceiptSize = HeaderSize + SequenceSize;
+
+    /// <summary>Writes the header and sequence number of a message that asks for a receipt; the payload follows.</summary>
+    public static void WriteReceiptRequest(Span<byte> destination, IpcEncoding encoding, int payloadLength, long sequence)
+    {
+        WriteHeader(destination, encoding, payloadLength + SequenceSize);
+        destination[3] |= ReceiptRequested;
+        BinaryPrimitives.WriteInt64BigEndian(destination.Slice(HeaderSize, SequenceSize), sequence);
+    }
+
+    /// <summary>Writes a receipt for message <paramref name="sequence"/> (<see cref="ReceiptSize"/> bytes).</summary>
+    public static void WriteReceipt(Span<byte> destination, long sequence)
+    {
+        WriteHeader(destination, IpcEncoding.Bytes, SequenceSize);
+        destination[3] = Receipt;
+        BinaryPrimitives.WriteInt64BigEndian(destination.Slice(HeaderSize, SequenceSize), sequence);
+    }
+
+    /// <summary>The sequence number after a flagged header or in a receipt.</summary>
+    public static long ReadSequence(ReadOnlySpan<byte> afterHeader) => BinaryPrimitives.ReadInt64BigEndian(afterHeader);
+
+    /// <summary>
+    /// As ReadHeader without flags, for channels between PSIpc peers: a receipt request or a receipt is accepted and said
+    /// in <paramref name="flags"/> (0, <see cref="ReceiptRequested"/> or <see cref="Receipt"/>).
+    /// </summary>
+    public static (IpcEncoding Encoding, int Length) ReadHeader(ReadOnlySpan<byte> header, int maxPayload, out byte flags)
+    {
+        flags = (byte)(header[3] & (ReceiptRequested | Receipt));
+        bool valid = flags switch
+        {
+            0 => true,
+            ReceiptRequested => (header[3] & 0x3F) <= (byte)IpcEncoding.Json
+                && BinaryPrimitives.ReadUInt32BigEndian(header.Slice(4, 4)) >= SequenceSize,
+            _ => header[3] == Receipt && BinaryPrimitives.ReadUInt32BigEndian(header.Slice(4, 4)) == SequenceSize,
+        };
+        if (!valid || flags == 0)
+        {
+            return ReadHeader(header, maxPayload);
+        }
+
+        Span<byte> plain = stackalloc byte[HeaderSize];
+        header.Slice(0, HeaderSize).CopyTo(plain);
+        plain[3] &= 0x3F;
+        return ReadHeader(plain, maxPayload == int.MaxValue ? maxPayload : maxPayload + SequenceSize);
+    }
 
     public static void WriteHeader(Span<byte> destination, IpcEncoding encoding, int payloadLength)
     {

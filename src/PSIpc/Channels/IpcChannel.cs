@@ -27,7 +27,14 @@ public abstract class IpcChannel : IDisposable
     public IpcChannelCapabilities Capabilities =>
         (this is ITypedChannel ? IpcChannelCapabilities.MessageTypes : 0)
         | (this is IPrioritizedChannel ? IpcChannelCapabilities.Priorities : 0)
+        | (this is ISenderSelectingChannel ? IpcChannelCapabilities.SenderSelection : 0)
         | ExtraCapabilities;
+
+    /// <summary>
+    /// How much the channel holds before a send waits: messages, bytes, both, or Unbounded. A full channel makes Send
+    /// wait up to -Timeout, or fail at once with -NoWait where the channel has NoWaitSend.
+    /// </summary>
+    public abstract IpcCapacity Capacity { get; }
 
     /// <summary>The sender's address on a socket (the client's address, a datagram's source); null elsewhere.</summary>
     public virtual string? RemoteEndPoint => null;
@@ -62,6 +69,9 @@ public abstract class IpcChannel : IDisposable
     /// <summary>The largest payload Receive accepts, and Send sends, in bytes (64 MiB unless set).</summary>
     public int MaxMessageSize { get; set; } = Frame.DefaultMaxPayload;
 
+    /// <summary>The channel to process <paramref name="processId"/>'s mailbox (direct communication), made on first use and kept.</summary>
+    internal static IpcChannel ToProcess(int processId) => MailboxLink.To(processId);
+
     /// <summary>Sends one message. The encoding defaults to CliXml on Message framing and Text otherwise.</summary>
     /// <returns>The envelope of what was sent.</returns>
     public IpcMessage Send(
@@ -82,16 +92,30 @@ public abstract class IpcChannel : IDisposable
         object? body, IpcEncoding? encoding, int depth, SendOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         (byte[] payload, IpcEncoding enc) = EncodeForSend(body, encoding, depth);
-        SendPayload(payload, enc, options, timeout, cancellationToken);
-        return new IpcMessage(body, payload.Length, enc, this, options.Type, options.Priority);
+        DateTimeOffset? receipt = SendPayload(payload, enc, options, timeout, cancellationToken);
+        return new IpcMessage(body, payload.Length, enc, this, options.Type, options.Priority) { ReceiptTime = receipt };
     }
 
-    internal void SendPayload(
+    /// <summary>Sends with options; returns when the receipt arrived with <see cref="SendOptions.WaitForReceipt"/>, null otherwise.</summary>
+    internal DateTimeOffset? SendPayload(
         ReadOnlySpan<byte> payload, IpcEncoding encoding, SendOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         CheckSendable(payload.Length);
         var wait = new IpcWait(Deadline.After(timeout), cancellationToken, options.NoWait);
-        if (options.Type is long type)
+        DateTimeOffset? receipt = null;
+        if (options.WaitForReceipt)
+        {
+            Require(IpcChannelCapabilities.Receipts, "-WaitForReceipt");
+            if (options.Type is not null || options.Priority is not null || options.NoWait)
+            {
+                throw new ArgumentException(
+                    "-WaitForReceipt goes with no -Type, -Priority or -NoWait: a send that waits for its receipt cannot "
+                    + "also refuse to wait. Leave one of them out.");
+            }
+
+            receipt = ((IReceiptChannel)this).SendAndWaitForReceipt(payload, encoding, wait);
+        }
+        else if (options.Type is long type)
         {
             Require(IpcChannelCapabilities.MessageTypes, "-Type");
             ((ITypedChannel)this).SendTyped(payload, encoding, type, wait);
@@ -112,6 +136,7 @@ public abstract class IpcChannel : IDisposable
         }
 
         Interlocked.Increment(ref _sent);
+        return receipt;
     }
 
     /// <summary>
@@ -215,6 +240,11 @@ public abstract class IpcChannel : IDisposable
             Require(IpcChannelCapabilities.MessageTypes, "-Type");
             raw = ((ITypedChannel)this).ReceiveTyped(selector, wait);
         }
+        else if (options.FromProcessId is int sender)
+        {
+            Require(IpcChannelCapabilities.SenderSelection, "-FromProcessId");
+            raw = ((ISenderSelectingChannel)this).ReceiveFrom(sender, wait);
+        }
         else
         {
             raw = ReceiveCore(wait);
@@ -225,6 +255,8 @@ public abstract class IpcChannel : IDisposable
             return null;
         }
 
+        // The message is taken: a sender waiting for it (-WaitForReceipt, a bounded mailbox) may go on.
+        raw.Value.Receipt?.Invoke();
         IpcEncoding enc = raw.Value.Encoding;
         if (encoding is { } asked && (Framing != IpcFraming.Message || asked is IpcEncoding.Bytes or IpcEncoding.Text))
         {
@@ -272,6 +304,19 @@ public abstract class IpcChannel : IDisposable
     private protected abstract RawMessage? ReceiveCore(in IpcWait wait);
 
     protected abstract void Dispose(bool disposing);
+
+    /// <summary>Asks the kernel for the channel's bound; <see cref="IpcCapacity.Closed"/> once the channel is closed.</summary>
+    private protected IpcCapacity MeasureCapacity(Func<IpcCapacity> measure)
+    {
+        try
+        {
+            return IsOpen ? measure() : IpcCapacity.Closed;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or NativeException)
+        {
+            return IpcCapacity.Closed;
+        }
+    }
 
     protected void ThrowIfClosed()
     {

@@ -28,6 +28,9 @@ public sealed class IpcMessage
     /// <summary>When this process sent or received it.</summary>
     public DateTimeOffset Timestamp { get; }
 
+    /// <summary>Sent with -WaitForReceipt: when the receipt came back, that is when the receiver had taken the message.</summary>
+    public DateTimeOffset? ReceiptTime { get; init; }
+
     /// <summary>The System V message type (mtype); null for other channels.</summary>
     public long? Type { get; }
 
@@ -41,7 +44,8 @@ public sealed class IpcMessage
     /// <summary>The sender's address: the client's address on TCP, the datagram's source on UDP; null elsewhere.</summary>
     public string? SenderEndPoint => Sender?.RemoteEndPoint;
 
-    /// <summary>Unix sockets: the sending client's process id (SO_PEERCRED); null elsewhere.</summary>
+    /// <summary>Unix sockets and mailboxes: the sender's process id, as the kernel tells it (SO_PEERCRED,
+    /// SCM_CREDENTIALS); null elsewhere.</summary>
     public int? SenderProcessId => Sender?.Peer?.ProcessId;
 
     /// <summary>Unix sockets: the sending client's user id.</summary>

@@ -75,6 +75,10 @@ public abstract partial class StreamChannel : IpcChannel
     /// <inheritdoc/>
     private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.Batching;
 
+    /// <summary>Pipes and FIFOs: the kernel's pipe buffer, in bytes (F_GETPIPE_SZ); a full one makes Send wait.</summary>
+    public override IpcCapacity Capacity =>
+        MeasureCapacity(() => IpcCapacity.OfBytes(Fd.GetPipeSize(_writeFd ?? _readFd!), "the pipe buffer (F_GETPIPE_SZ)"));
+
     private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait)
     {
         Deadline deadline = wait.Deadline;

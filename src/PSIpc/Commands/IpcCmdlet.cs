@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 
@@ -89,6 +91,27 @@ public abstract class IpcCmdlet : PSCmdlet, IDisposable
         {
             WriteWarning(warning);
         }
+    }
+
+    /// <summary>User ids for names or numeric ids (-AllowUser); an unknown user ends the command.</summary>
+    protected List<uint> ResolveUsers(IEnumerable<string> names)
+    {
+        var users = new List<uint>();
+        foreach (string user in names)
+        {
+            if (uint.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out uint id) || UserNames.TryFind(user, out id))
+            {
+                users.Add(id);
+            }
+            else
+            {
+                ThrowTerminatingError(ErrorHelper.Create(
+                    "UnknownUser", ErrorCategory.ObjectNotFound, user,
+                    $"There is no user '{user}' (in /etc/passwd). Give a user name or a numeric id."));
+            }
+        }
+
+        return users;
     }
 
     /// <summary>Cancellation by Ctrl+C is not an error: it stops the pipeline.</summary>

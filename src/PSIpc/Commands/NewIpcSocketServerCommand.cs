@@ -58,24 +58,7 @@ public sealed class NewIpcSocketServerCommand : IpcCmdlet
             "Abstract" => "@" + Abstract,
             _ => $"{Address}:{Port}",
         };
-        List<uint>? users = null;
-        if (AllowUser is not null)
-        {
-            users = new List<uint>();
-            foreach (string user in AllowUser)
-            {
-                if (uint.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out uint id) || UserNames.TryFind(user, out id))
-                {
-                    users.Add(id);
-                }
-                else
-                {
-                    ThrowTerminatingError(ErrorHelper.Create(
-                        "UnknownUser", ErrorCategory.ObjectNotFound, user,
-                        $"There is no user '{user}' (in /etc/passwd). Give a user name or a numeric id."));
-                }
-            }
-        }
+        List<uint>? users = AllowUser is null ? null : ResolveUsers(AllowUser);
 
         if (!ShouldProcess(target, "Listen"))
         {

@@ -36,6 +36,12 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
     [Parameter]
     public long Type { get; set; }
 
+    /// <summary>Mailboxes: takes only the messages this process sent (the same process, not a later one with its
+    /// pid); others' stay, in the order they came, for later receives.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? FromProcessId { get; set; }
+
     /// <summary>Return at once when no complete message is waiting, instead of waiting (the command ends quietly).</summary>
     [Parameter]
     public SwitchParameter NoWait { get; set; }
@@ -49,7 +55,8 @@ public sealed class ReceiveIpcMessageCommand : IpcCmdlet
     {
         bool typed = MyInvocation.BoundParameters.ContainsKey(nameof(Type));
         RequireCapability(Channel, typed, IpcChannelCapabilities.MessageTypes, "-Type");
-        var options = new ReceiveOptions(typed ? Type : null, NoWait);
+        RequireCapability(Channel, FromProcessId is not null, IpcChannelCapabilities.SenderSelection, "-FromProcessId");
+        var options = new ReceiveOptions(typed ? Type : null, NoWait, FromProcessId);
         long wanted = Continuous ? long.MaxValue : Count;
         for (long i = 0; i < wanted; i++)
         {

@@ -10,8 +10,13 @@ namespace PSIpc.Commands;
 public sealed class SendIpcMessageCommand : IpcCmdlet
 {
     /// <summary>The channel to send on.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Default")]
     public IpcChannel Channel { get; set; } = null!;
+
+    /// <summary>Sends to this process's mailbox (it called Open-IpcMailbox), instead of on a channel.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Process")]
+    [ValidateRange(1, int.MaxValue)]
+    public int ProcessId { get; set; }
 
     /// <summary>The message body; each pipeline object is one message.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true)]
@@ -48,7 +53,14 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
     [Parameter]
     public SwitchParameter NoWait { get; set; }
 
-    /// <summary>Emits the envelope of each message sent.</summary>
+    /// <summary>
+    /// Returns only once the receiving PSIpc process has taken the message with Receive-IpcMessage (a rendezvous);
+    /// fails with OperationTimeout after -Timeout. Mailboxes, and stream sockets and pipes between PSIpc peers.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter WaitForReceipt { get; set; }
+
+    /// <summary>Emits the envelope of each message sent (with -WaitForReceipt, ReceiptTime says when it was taken).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -69,12 +81,31 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
 
     protected override void BeginProcessing()
     {
+        if (ParameterSetName == "Process")
+        {
+            try
+            {
+                Channel = IpcChannel.ToProcess(ProcessId);
+            }
+            catch (Exception e) when (ErrorHelper.IsModuleFailure(e))
+            {
+                ThrowIpcError(e, ProcessId, $"Cannot send to process {ProcessId}");
+            }
+        }
+
+        RequireCapability(Channel, WaitForReceipt, IpcChannelCapabilities.Receipts, "-WaitForReceipt");
+        if (WaitForReceipt && (BatchSize > 1 || NoWait))
+        {
+            ThrowTerminatingError(ErrorHelper.Create("OptionConflict", ErrorCategory.InvalidArgument, Channel,
+                "-WaitForReceipt waits for each message to be taken, so it goes with neither -BatchSize nor -NoWait. Leave one out."));
+        }
+
         bool typed = MyInvocation.BoundParameters.ContainsKey(nameof(Type));
         RequireCapability(Channel, typed, IpcChannelCapabilities.MessageTypes, "-Type");
         RequireCapability(Channel, Priority is not null, IpcChannelCapabilities.Priorities, "-Priority");
         RequireCapability(Channel, NoWait, IpcChannelCapabilities.NoWaitSend, "-NoWait");
         RequireCapability(Channel, BatchSize > 1, IpcChannelCapabilities.Batching, "-BatchSize", "BatchSizeNotSupported");
-        _options = new SendOptions(typed ? Type : null, Priority, NoWait);
+        _options = new SendOptions(typed ? Type : null, Priority, NoWait, WaitForReceipt);
     }
 
     protected override void ProcessRecord()

@@ -83,6 +83,16 @@ internal static class ErrorHelper
                 category = ErrorCategory.ProtocolError;
                 detail = Join(context + ":", pe.Message);
                 break;
+            case IpcProcessNotFoundException pe:
+                id = errorId ?? pe.ErrorId;
+                category = ErrorCategory.ObjectNotFound;
+                detail = Join(context + ":", pe.Message);
+                break;
+            case IpcUnsafeDirectoryException ue:
+                id = errorId ?? "UnsafeMailboxDirectory";
+                category = ErrorCategory.SecurityError;
+                detail = Join(context + ":", ue.Message);
+                break;
             case IpcPathReplacedException re:
                 id = errorId ?? "PathReplaced";
                 category = ErrorCategory.SecurityError;
@@ -123,6 +133,7 @@ internal static class ErrorHelper
     /// </summary>
     public static bool IsModuleFailure(Exception e) =>
         e is NativeException or IpcTimeoutException or IpcProtocolException or IpcPathReplacedException or ArgumentException
+            or IpcProcessNotFoundException or IpcUnsafeDirectoryException
             or InvalidOperationException or OperationCanceledException or PlatformNotSupportedException
             or System.Net.Sockets.SocketException;
 

@@ -40,6 +40,17 @@ internal static unsafe partial class Fd
         }
     }
 
+    /// <summary>mkdir with <paramref name="mode"/> (less the umask): true when made, false when something is already there.</summary>
+    public static bool TryMakeDirectory(string path, uint mode)
+    {
+        byte[] p = PathBytes(path);
+        fixed (byte* pp = p)
+        {
+            long r = Syscall.Try(((nint)pp, mode), static a => LibC.mkdir((byte*)a.Item1, (ushort)a.mode), out int errno);
+            return r >= 0 || (errno == Errno.EEXIST ? false : throw new NativeException("mkdir", errno));
+        }
+    }
+
     public static void FChmod(SafeFd fd, uint mode)
     {
         using var lease = new FdLease(fd);

@@ -280,6 +280,9 @@ internal static unsafe class Sockets
         }
     }
 
+    /// <summary>The socket's send (SO_SNDBUF) or receive (SO_RCVBUF) buffer in bytes, as the kernel keeps it.</summary>
+    public static int GetBufferSize(SafeFd fd, bool send) => GetInt(fd, LibC.SOL_SOCKET, send ? LibC.SO_SNDBUF : LibC.SO_RCVBUF);
+
     private static void SetInt(SafeFd fd, int level, int option, int value)
     {
         using var lease = new FdLease(fd);

@@ -43,6 +43,10 @@ public sealed class PosixMessageQueue : IpcMessageQueue, IPrioritizedChannel
     /// <inheritdoc/>
     public override long MessageCount => PosixMessageQueues.GetAttributes(_fd).CurrentMessages;
 
+    /// <inheritdoc/>
+    public override IpcCapacity Capacity => MeasureCapacity(() =>
+        IpcCapacity.Of(MaxMessages, MaxMessages * _messageSize, "the queue's mq_maxmsg of mq_msgsize bytes"));
+
     /// <summary>The most messages the queue holds (mq_maxmsg).</summary>
     public long MaxMessages => PosixMessageQueues.GetAttributes(_fd).MaxMessages;
 

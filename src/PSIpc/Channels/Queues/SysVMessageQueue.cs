@@ -56,6 +56,10 @@ public sealed class SysVMessageQueue : IpcMessageQueue, ITypedChannel
     public long BytesUsed => (long)BinaryPrimitives.ReadUInt64LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetCbytes));
 
     /// <summary>The most bytes of message text the queue holds (msg_qbytes; msgmnb unless set).</summary>
+    /// <inheritdoc/>
+    public override IpcCapacity Capacity => MeasureCapacity(() => IpcCapacity.OfBytes(MaxBytes, "the queue's msg_qbytes"));
+
+    /// <summary>The most bytes the queue holds (msg_qbytes).</summary>
     public long MaxBytes => (long)BinaryPrimitives.ReadUInt64LittleEndian(Stat().AsSpan(SysVMessageQueues.OffsetQbytes));
 
     /// <summary>The largest single message the system takes (msgmax, /proc/sys/kernel/msgmax).</summary>

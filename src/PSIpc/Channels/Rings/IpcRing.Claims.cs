@@ -54,7 +54,7 @@ public sealed unsafe partial class IpcRing
     /// <summary>Hands the slot read (or skipped) at <paramref name="pos"/> to the producer of the next round.</summary>
     private void Free(byte* slot, long pos)
     {
-        Volatile.Write(ref *(long*)slot, pos + Capacity);
+        Volatile.Write(ref *(long*)slot, pos + Slots);
         Semaphores.Post((IntPtr)(_base + OffSpaces));
     }
 

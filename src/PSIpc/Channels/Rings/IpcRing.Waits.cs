@@ -14,7 +14,7 @@ public sealed unsafe partial class IpcRing
     /// </summary>
     private bool WaitForFreeSlot(byte* slot, long pos, int claim, Deadline deadline, CancellationToken cancellationToken)
     {
-        long previous = pos - Capacity;
+        long previous = pos - Slots;
         var wait = new SlotWait(this, deadline, cancellationToken, sending: true);
         while (true)
         {
@@ -84,7 +84,7 @@ public sealed unsafe partial class IpcRing
                     Holder.Unknown => seq == pos && wait.Elapsed > AbandonTicks,
                     _ => false,
                 };
-                if (skip && Interlocked.CompareExchange(ref *(long*)slot, pos + Capacity, seq) == seq)
+                if (skip && Interlocked.CompareExchange(ref *(long*)slot, pos + Slots, seq) == seq)
                 {
                     ClearClaim(OffWriterClaims, index, pos);
                     return SlotState.Hole;

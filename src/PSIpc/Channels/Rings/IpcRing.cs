@@ -79,11 +79,11 @@ public sealed unsafe partial class IpcRing : IpcChannel
                 + "PSIpc, or another program's object. Make the ring again with New-IpcRing.");
         }
 
-        Capacity = *(int*)(_base + OffCapacity);
+        Slots = *(int*)(_base + OffCapacity);
         _slotSize = *(int*)(_base + OffSlotSize);
         MessageSize = *(int*)(_base + OffMessageSize);
-        _mask = Capacity - 1;
-        if (region.Size < OffSlots + ((long)Capacity * _slotSize))
+        _mask = Slots - 1;
+        if (region.Size < OffSlots + ((long)Slots * _slotSize))
         {
             throw new ArgumentException($"The ring '{name}' is smaller than its header says: it was truncated, or is not a ring.");
         }
@@ -98,7 +98,10 @@ public sealed unsafe partial class IpcRing : IpcChannel
     public override IpcDirection Direction => IpcDirection.Both;
 
     /// <summary>How many messages the ring holds (a power of two).</summary>
-    public int Capacity { get; }
+    public int Slots { get; }
+
+    /// <summary>The ring's slots, each of <see cref="MessageSize"/> bytes; a full ring makes Send wait.</summary>
+    public override IpcCapacity Capacity => MeasureCapacity(() => IpcCapacity.Of(Slots, (long)Slots * MessageSize, "the ring's slots"));
 
     /// <summary>The largest message payload in bytes.</summary>
     public int MessageSize { get; }
@@ -218,7 +221,7 @@ public sealed unsafe partial class IpcRing : IpcChannel
                 $"The ring {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a consumer, or "
                 + "raise -Timeout.")))
             {
-                throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Capacity} messages).");
+                throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Slots} messages).");
             }
 
             CheckRegion();

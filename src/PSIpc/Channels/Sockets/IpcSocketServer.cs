@@ -56,6 +56,10 @@ public sealed partial class IpcSocketServer : IpcChannel
     /// <inheritdoc/>
     public override string Kind => "SocketServer";
 
+    /// <summary>What each client's connection holds, in bytes (SO_RCVBUF of the listening socket, which connections inherit).</summary>
+    public override IpcCapacity Capacity => MeasureCapacity(() =>
+        IpcCapacity.OfBytes(Sockets.GetBufferSize(_listener, send: false), "each connection's receive buffer (SO_RCVBUF)"));
+
     /// <inheritdoc/>
     private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.SenderIdentity;
 

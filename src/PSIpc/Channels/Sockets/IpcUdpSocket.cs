@@ -41,6 +41,10 @@ public sealed class IpcUdpSocket : IpcChannel
 
     public IpcSocketProtocol Protocol => IpcSocketProtocol.Udp;
 
+    /// <summary>The receive buffer in bytes (SO_RCVBUF): a datagram that finds it full is dropped, and Send does not wait.</summary>
+    public override IpcCapacity Capacity => MeasureCapacity(() =>
+        IpcCapacity.OfBytes(Sockets.GetBufferSize(_fd, send: false), "the receive buffer (SO_RCVBUF); datagrams beyond it are dropped"));
+
     public string LocalEndPoint { get; }
 
     /// <summary>The peer of a connected socket; null for a bound one.</summary>
@@ -190,6 +194,9 @@ public sealed class IpcUdpPeer : IpcChannel
 
     /// <summary>The peer's address:port.</summary>
     public override string RemoteEndPoint => Name!;
+
+    /// <inheritdoc/>
+    public override IpcCapacity Capacity => _socket.Capacity;
 
     private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
         _socket.SendTo(payload, encoding, _address, wait.Deadline, wait.Cancel);
