@@ -249,6 +249,44 @@ Describe 'Rendezvous and bounded mailboxes' {
     }
 }
 
+Describe 'Receipts on stream sockets between PSIpc peers' {
+    It '-WaitForReceipt waits for the peer''s Receive both ways, and keeps what arrives meanwhile' {
+        $path = Join-Path $TestDrive 'receipts.sock'
+        $server = New-IpcSocketServer $path
+        try {
+            $peer = Start-IpcPeer -Script @"
+`$c = Connect-IpcSocket '$path'
+`$sent = Send-IpcMessage `$c 'taken?' -WaitForReceipt -PassThru -Timeout 30
+`$sent.ReceiptTime.ToUniversalTime().ToString('o')
+Send-IpcMessage `$c 'plain after'
+(Receive-IpcMessage `$c -Timeout 30)
+try { Send-IpcMessage `$c 'never taken' -WaitForReceipt -Timeout 1 -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId }
+"@
+            $client = Wait-IpcConnection $server -Timeout 30
+            Start-Sleep -Seconds 2
+            $before = [datetimeoffset]::UtcNow
+            $m = Receive-IpcMessage $client -Timeout 30
+            $m | Should -Be 'taken?'
+            Receive-IpcMessage $client -Timeout 30 | Should -Be 'plain after'
+            Send-IpcMessage $client 'answer' -WaitForReceipt -Timeout 30
+            $receipt, $answer, $timeout = Receive-Peer $peer
+            [datetimeoffset]::Parse($receipt) | Should -BeGreaterOrEqual $before
+            $answer | Should -Be 'answer'
+            $timeout | Should -Be 'ReceiptTimeout,PSIpc.Commands.SendIpcMessageCommand'
+            $client.Dispose()
+        }
+        finally { $server | Stop-IpcSocketServer }
+    }
+
+    It 'refuses -WaitForReceipt where no receipt can come back (a FIFO, a queue)' {
+        $pipe = New-IpcPipe
+        try {
+            { Send-IpcMessage $pipe 'x' -WaitForReceipt -ErrorAction Stop } | Should -Throw -ErrorId 'OptionNotForChannel,PSIpc.Commands.SendIpcMessageCommand'
+        }
+        finally { $pipe.Dispose() }
+    }
+}
+
 Describe 'Capacity on every channel' {
     It 'shows the kernel''s bound of <Kind>' -TestCases @(
         @{ Kind = 'a pipe'; Make = { New-IpcPipe }; Check = { param($c, $p) $c.Bytes | Should -Be $p.BufferSize } }

@@ -7,8 +7,26 @@ namespace PSIpc;
 /// <summary>Taking messages out of the byte stream: whole frames, lines or raw chunks, buffered until complete.</summary>
 public abstract partial class StreamChannel
 {
-    private RawMessage? ReceiveFrame(Deadline deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next message frame. Receipts are taken on the way (and end the call when <paramref name="untilReceipt"/>);
+    /// a message that asks for one carries, in its RawMessage, the action that sends it.
+    /// </summary>
+    private RawMessage? ReceiveFrame(Deadline deadline, CancellationToken cancellationToken, bool untilReceipt = false)
     {
+        while (true)
+        {
+            RawMessage? frame = ReceiveOneFrame(deadline, cancellationToken, out bool wasReceipt);
+            if (!wasReceipt || untilReceipt)
+            {
+                return frame;
+            }
+        }
+    }
+
+    private RawMessage? ReceiveOneFrame(Deadline deadline, CancellationToken cancellationToken, out bool wasReceipt)
+    {
+        wasReceipt = false;
+
         // Nothing is consumed until the whole frame is buffered, so a timeout in the middle of a frame loses nothing.
         if (!Fill(Frame.HeaderSize, deadline, cancellationToken))
         {
@@ -17,9 +35,10 @@ public abstract partial class StreamChannel
 
         IpcEncoding encoding;
         int length;
+        byte flags;
         try
         {
-            (encoding, length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize);
+            (encoding, length) = Frame.ReadHeader(_buffer.AsSpan(_start, Frame.HeaderSize), MaxMessageSize, out flags);
         }
         catch (IpcProtocolException e)
         {
@@ -45,8 +64,23 @@ public abstract partial class StreamChannel
                 $"The peer closed {this} after {got} of the {length} bytes of a message; the partial message was discarded.");
         }
 
-        byte[] payload = _buffer.AsSpan(_start + Frame.HeaderSize, length).ToArray();
+        int at = _start + Frame.HeaderSize;
         _start += Frame.HeaderSize + length;
+        if (flags == Frame.Receipt)
+        {
+            wasReceipt = true;
+            TakeReceipt(Frame.ReadSequence(_buffer.AsSpan(at, Frame.SequenceSize)));
+            return null;
+        }
+
+        if (flags == Frame.ReceiptRequested)
+        {
+            long sequence = Frame.ReadSequence(_buffer.AsSpan(at, Frame.SequenceSize));
+            byte[] body = _buffer.AsSpan(at + Frame.SequenceSize, length - Frame.SequenceSize).ToArray();
+            return new RawMessage(body, body.Length, encoding) { Receipt = () => SendReceipt(sequence) };
+        }
+
+        byte[] payload = _buffer.AsSpan(at, length).ToArray();
         return new RawMessage(payload, length, encoding);
     }
 

@@ -73,7 +73,11 @@ public abstract partial class StreamChannel : IpcChannel
     }
 
     /// <inheritdoc/>
-    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.Batching;
+    private protected override IpcChannelCapabilities ExtraCapabilities => IpcChannelCapabilities.Batching
+        | (IsConnection && Framing == IpcFraming.Message ? IpcChannelCapabilities.Receipts : 0);
+
+    /// <summary>True for a connection with one peer at the other end (a stream socket), where receipts can come back.</summary>
+    private protected virtual bool IsConnection => false;
 
     /// <summary>Pipes and FIFOs: the kernel's pipe buffer, in bytes (F_GETPIPE_SZ); a full one makes Send wait.</summary>
     public override IpcCapacity Capacity =>
@@ -207,6 +211,11 @@ public abstract partial class StreamChannel : IpcChannel
         CancellationToken cancellationToken = wait.Cancel;
         lock (_receiveLock)
         {
+            if (_held.Count > 0)
+            {
+                return _held.Dequeue();
+            }
+
             _probing = wait.NoWait;
             _wouldBlock = false;
             return Framing switch

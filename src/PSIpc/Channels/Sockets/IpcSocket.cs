@@ -51,6 +51,9 @@ public sealed class IpcSocket : StreamChannel
     /// <inheritdoc/>
     public override string Kind => "Socket";
 
+    /// <inheritdoc/>
+    private protected override bool IsConnection => true;
+
     /// <summary>The socket's send buffer in bytes (SO_SNDBUF); a full one makes Send wait for the peer to read.</summary>
     public override IpcCapacity Capacity =>
         MeasureCapacity(() => IpcCapacity.OfBytes(Sockets.GetBufferSize(ReadDescriptor!, send: true), "the send buffer (SO_SNDBUF)"));
