@@ -120,6 +120,22 @@ internal static class ApiBench
                 break;
             }
 
+            case "mailbox":
+            case "rendezvous":
+            {
+                // The child opens its mailbox and says hello; the parent answers ready, and each now has a link to the other.
+                IpcMailbox mailbox = IpcMailbox.Open();
+                childArgs.Add(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+                open = () =>
+                {
+                    IpcMessage hello = mailbox.Receive(Limit, IpcEncoding.Bytes)!;
+                    MailboxLink link = MailboxLink.To(hello.SenderProcessId!.Value);
+                    link.SendPayload(new byte[1], IpcEncoding.Bytes, Limit);
+                    return new Ends { Send = Sender(mech, link), Receive = () => mailbox.Receive(Limit, IpcEncoding.Bytes), Owned = { mailbox } };
+                };
+                break;
+            }
+
             default:
                 Console.Error.WriteLine("unknown mechanism " + mech);
                 return 2;
@@ -152,6 +168,11 @@ internal static class ApiBench
             cleanup();
         }
     }
+
+    /// <summary>A mailbox send: plain, or (rendezvous) one that waits for the receiver's receipt.</summary>
+    private static Action<byte[]> Sender(string mech, MailboxLink link) => mech == "rendezvous"
+        ? p => link.SendPayloadAndWaitForReceipt(p, IpcEncoding.Bytes, Limit)
+        : p => link.SendPayload(p, IpcEncoding.Bytes, Limit);
 
     /// <summary>One batch: count round trips, or count messages one way then one answer.</summary>
     private static void Run(Ends ends, byte[] payload, bool rt, long count, double[]? latencies)
@@ -228,6 +249,19 @@ internal static class ApiBench
                 owned.Add(to);
                 receive = () => from.ReceiveInto(buffer, Limit) >= 0 ? buffer : null;
                 send = p => to.SendPayload(p, IpcEncoding.Bytes, Limit);
+                break;
+            }
+
+            case "mailbox":
+            case "rendezvous":
+            {
+                IpcMailbox mailbox = IpcMailbox.Open();
+                owned.Add(mailbox);
+                MailboxLink link = MailboxLink.To(int.Parse(where[0], CultureInfo.InvariantCulture));
+                link.SendPayload(new byte[1], IpcEncoding.Bytes, Limit);
+                _ = mailbox.Receive(Limit, IpcEncoding.Bytes);
+                receive = () => (byte[]?)mailbox.Receive(Limit, IpcEncoding.Bytes)?.Body;
+                send = p => link.SendPayload(p, IpcEncoding.Bytes, Limit);
                 break;
             }
 

@@ -27,7 +27,7 @@ internal sealed record Sample(int Rep, string Mechanism, string Workload, string
 /// </summary>
 internal static class Orchestrator
 {
-    public static readonly string[] Mechanisms = { "pipe", "fifo", "sysv", "posix", "unix", "tcp", "ring", "signal" };
+    public static readonly string[] Mechanisms = { "pipe", "fifo", "sysv", "posix", "unix", "tcp", "ring", "signal", "mailbox", "rendezvous" };
 
     /// <summary>The implementations, in the report's order; cmdlet forms are "cmdlets &lt;form&gt;".</summary>
     public static readonly string[] Impls = { "C", "Python", ".NET API", "cmdlets Bytes", "cmdlets Text", "cmdlets CliXml", "cmdlets Batched", "memcpy" };
@@ -81,8 +81,10 @@ internal static class Orchestrator
             {
                 int large = LargeSize(mech);
                 bool ring = mech == "ring";
+                // A rendezvous is a one-way send that waits for each message's receipt: one-way workloads only.
                 var workloads = mech == "signal"
                     ? new[] { ("rt", 0) }
+                    : mech == "rendezvous" ? new[] { ("ow16", 16), ("owL", large) }
                     : new[] { ("rt", 16), ("ow16", 16), ("owL", large) };
                 foreach ((string wl, int size) in workloads)
                 {
@@ -109,6 +111,7 @@ internal static class Orchestrator
                 long cr = N(300), c16 = N(3_000), cl = N(300);
                 var plans = mech == "signal"
                     ? new[] { ($"rt,0,{cr}", true) }
+                    : mech == "rendezvous" ? new[] { ($"oneway,16,{cr};oneway,{large},{cl}", false) }
                     : new[] { ($"rt,16,{cr}", true), ($"oneway,16,{c16};oneway,{large},{cl}", false) };
                 foreach ((string plan, bool pin) in plans)
                 {

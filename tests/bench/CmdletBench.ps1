@@ -5,7 +5,7 @@
 # Prints one line per cell: <form> <rt|oneway> <size> <count> <seconds> <p50 ns> <p99 ns>
 #   tools/pwsh -NoProfile -File tests/bench/CmdletBench.ps1 -Mechanism pipe -Plan 'rt,16,1000;oneway,16,5000'
 param(
-    [Parameter(Mandatory)][ValidateSet('pipe', 'fifo', 'sysv', 'posix', 'unix', 'tcp', 'ring', 'signal')][string]$Mechanism,
+    [Parameter(Mandatory)][ValidateSet('pipe', 'fifo', 'sysv', 'posix', 'unix', 'tcp', 'ring', 'signal', 'mailbox', 'rendezvous')][string]$Mechanism,
     [Parameter(Mandatory)][string]$Plan,
     [string]$Forms = 'Bytes,Text,CliXml,Batched',
     [switch]$Peer,
@@ -124,6 +124,21 @@ switch ($Mechanism) {
             $peerProcess = Start-Peer $PID
             $cleanup = { $out, $in | Remove-IpcRing -Confirm:$false }
         }
+    }
+    { $_ -in 'mailbox', 'rendezvous' } {
+        # Each side's mailbox; the peer says hello, the parent answers ready, and each keeps the link -PassThru shows.
+        $in = Open-IpcMailbox
+        if ($Peer) {
+            $out = (Send-IpcMessage -ProcessId $Where[0] 'hello' -Encoding Text -PassThru).Channel
+            $null = Receive-IpcMessage $in -Timeout 60
+        }
+        else {
+            $peerProcess = Start-Peer $PID
+            $hello = Receive-IpcMessage $in -AsEnvelope -Timeout 60
+            $out = (Send-IpcMessage -ProcessId $hello.SenderProcessId 'ready' -Encoding Text -PassThru).Channel
+            if ($Mechanism -eq 'rendezvous') { $sendOptions = @{ WaitForReceipt = $true } }
+        }
+        $cleanup = { $in | Close-IpcChannel }
     }
     'signal' {
         # Handlers without actions keep the signals from their default action; Wait-Signal takes each delivery.

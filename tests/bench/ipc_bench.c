@@ -1,7 +1,9 @@
 /* The C baseline of the side-by-side benchmark, in the tutorial's style: raw syscalls, gcc -O2, a parent and a forked
    child, nothing buffered or framed (every message has the same size, so a read of <size> bytes is one message).
    usage: ipc_bench <mechanism> rt|oneway <size> <count>
-     mechanism: pipe fifo sysv posix unix tcp ring memcpy signal
+     mechanism: pipe fifo sysv posix unix tcp ring memcpy signal mailbox rendezvous
+     mailbox: Unix SOCK_DGRAM sockets bound to paths, as PSIpc's mailboxes; rendezvous: the same, each message
+             answered by a 16-byte receipt that the sender waits for (oneway only)
      rt:     the parent sends <size> bytes, the child sends them back, <count> times (signal: kill, acknowledged by a
              signal back; size is ignored)
      oneway: the parent sends <count> messages, the child takes them all and answers once (memcpy: <count> copies)
@@ -29,8 +31,8 @@
 
 #define SLOTS 64
 
-enum mech { PIPE, FIFO, SYSV, POSIX, UNIX_, TCP, RING, MEMCPY, SIGNAL_ };
-static const char *names[] = { "pipe", "fifo", "sysv", "posix", "unix", "tcp", "ring", "memcpy", "signal" };
+enum mech { PIPE, FIFO, SYSV, POSIX, UNIX_, TCP, RING, MEMCPY, SIGNAL_, MAILBOX, RENDEZVOUS };
+static const char *names[] = { "pipe", "fifo", "sysv", "posix", "unix", "tcp", "ring", "memcpy", "signal", "mailbox", "rendezvous" };
 
 struct ring {
     sem_t empty;
@@ -91,6 +93,13 @@ static void send_msg(char *buf, size_t n) {
         sem_post(&r->full);
         break;
     }
+    case MAILBOX:
+    case RENDEZVOUS: {
+        char receipt[16];
+        while (send(out_fd, buf, n, 0) < 0) if (errno != EINTR) die("send");
+        if (m == RENDEZVOUS && !is_child) while (recv(in_fd, receipt, sizeof receipt, 0) < 0) if (errno != EINTR) die("recv");
+        break;
+    }
     default:
         all(out_fd, buf, n, 1);
     }
@@ -113,6 +122,13 @@ static void recv_msg(char *buf, size_t n) {
         sem_post(&r->empty);
         break;
     }
+    case MAILBOX:
+    case RENDEZVOUS: {
+        char receipt[16] = { 0 };
+        while (recv(in_fd, buf, size, 0) < 0) if (errno != EINTR) die("recv");
+        if (m == RENDEZVOUS && is_child) while (send(out_fd, receipt, sizeof receipt, 0) < 0) if (errno != EINTR) die("send");
+        break;
+    }
     default:
         all(in_fd, buf, n, 0);
     }
@@ -121,7 +137,7 @@ static void recv_msg(char *buf, size_t n) {
 static int compare(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
 
 int main(int argc, char *argv[]) {
-    if (argc != 5) { fprintf(stderr, "usage: ipc_bench pipe|fifo|sysv|posix|unix|tcp|ring|memcpy|signal rt|oneway <size> <count>\n"); return 2; }
+    if (argc != 5) { fprintf(stderr, "usage: ipc_bench pipe|fifo|sysv|posix|unix|tcp|ring|memcpy|signal|mailbox|rendezvous rt|oneway <size> <count>\n"); return 2; }
     m = (enum mech)-1;
     for (int i = 0; i < (int)(sizeof names / sizeof *names); i++) if (strcmp(argv[1], names[i]) == 0) m = (enum mech)i;
     if ((int)m < 0) { fprintf(stderr, "unknown mechanism %s\n", argv[1]); return 2; }
@@ -179,6 +195,8 @@ int main(int argc, char *argv[]) {
     }
 
     char path1[108], path2[108];
+    struct sockaddr_un mine = { .sun_family = AF_UNIX }, theirs = { .sun_family = AF_UNIX };
+    int dgram_parent = -1, dgram_child = -1;
     int listener = -1;
     struct sockaddr_un un = { .sun_family = AF_UNIX };
     struct sockaddr_in in = { .sin_family = AF_INET };
@@ -224,6 +242,19 @@ int main(int argc, char *argv[]) {
         ring_to = ring_new();
         ring_back = ring_new();
         break;
+    case MAILBOX:
+    case RENDEZVOUS: {
+        int sndbuf = (int)(2 * size + 4096);
+        snprintf(mine.sun_path, sizeof mine.sun_path, "/tmp/psipc-bench-c-%d-p", getpid());
+        snprintf(theirs.sun_path, sizeof theirs.sun_path, "/tmp/psipc-bench-c-%d-c", getpid());
+        dgram_parent = socket(AF_UNIX, SOCK_DGRAM, 0);
+        dgram_child = socket(AF_UNIX, SOCK_DGRAM, 0);
+        setsockopt(dgram_parent, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+        setsockopt(dgram_child, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+        if (bind(dgram_parent, (struct sockaddr *)&mine, sizeof mine) || bind(dgram_child, (struct sockaddr *)&theirs, sizeof theirs)) die("bind");
+        if (connect(dgram_parent, (struct sockaddr *)&theirs, sizeof theirs) || connect(dgram_child, (struct sockaddr *)&mine, sizeof mine)) die("connect");
+        break;
+    }
     default:
         break;
     }
@@ -233,6 +264,7 @@ int main(int argc, char *argv[]) {
         is_child = 1;
         if (m == PIPE) { in_fd = p2c[0]; out_fd = c2p[1]; close(p2c[1]); close(c2p[0]); }
         if (m == FIFO) { in_fd = open(path1, O_RDONLY); out_fd = open(path2, O_WRONLY); }
+        if (m == MAILBOX || m == RENDEZVOUS) { in_fd = out_fd = dgram_child; close(dgram_parent); }
         if (m == UNIX_ || m == TCP) {
             int fd = socket(m == UNIX_ ? AF_UNIX : AF_INET, SOCK_STREAM, 0);
             if (connect(fd, m == UNIX_ ? (struct sockaddr *)&un : (struct sockaddr *)&in, m == UNIX_ ? sizeof un : sizeof in)) die("connect");
@@ -246,6 +278,7 @@ int main(int argc, char *argv[]) {
     }
     if (m == PIPE) { out_fd = p2c[1]; in_fd = c2p[0]; close(p2c[0]); close(c2p[1]); }
     if (m == FIFO) { out_fd = open(path1, O_WRONLY); in_fd = open(path2, O_RDONLY); }
+    if (m == MAILBOX || m == RENDEZVOUS) { in_fd = out_fd = dgram_parent; close(dgram_child); }
     if (m == UNIX_ || m == TCP) {
         int fd = accept(listener, NULL, NULL);
         int one = 1;
@@ -270,6 +303,7 @@ int main(int argc, char *argv[]) {
     if (m == SYSV) msgctl(qid, IPC_RMID, NULL);
     if (m == POSIX) { mq_unlink(path1); mq_unlink(path2); }
     if (m == UNIX_) unlink(un.sun_path);
+    if (m == MAILBOX || m == RENDEZVOUS) { unlink(mine.sun_path); unlink(theirs.sun_path); }
     if (rt) {
         qsort(lat, (size_t)count, sizeof(double), compare);
         printf("%.6f %.0f %.0f\n", elapsed, lat[count / 2] * 1e9, lat[count * 99 / 100] * 1e9);

@@ -2,7 +2,7 @@
 library's multiprocessing (a forked child) and Debian's python3-sysv-ipc. Same workloads and output as ipc_bench.c.
 
 usage: python3 ipc_bench.py <mechanism> rt|oneway <size> <count>
-  mechanism: pipe fifo sysv unix tcp ring signal   (POSIX queues: no posix_ipc package is installable here)
+  mechanism: pipe fifo sysv unix tcp ring signal mailbox rendezvous   (POSIX queues: no posix_ipc package is installable here)
 prints one line: <seconds> <p50 ns> <p99 ns>
 """
 import multiprocessing as mp
@@ -123,6 +123,23 @@ def make_channel(mech, size):
             if mech == "unix":
                 os.unlink(path)
         return (parent, child, cleanup)
+    if mech in ("mailbox", "rendezvous"):
+        # Unix datagram sockets, as PSIpc's mailboxes; rendezvous: each message answered by a 16-byte receipt.
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        for s in (a, b):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 2 * size + 4096)
+        if mech == "mailbox":
+            return (lambda: (a.send, lambda n: a.recv(size)), lambda: (b.send, lambda n: b.recv(size)), lambda: (a.close(), b.close()))
+
+        def send_waiting(data):
+            a.send(data)
+            a.recv(16)
+
+        def recv_answering(n):
+            data = b.recv(size)
+            b.send(bytes(16))
+            return data
+        return (lambda: (send_waiting, lambda n: a.recv(size)), lambda: (b.send, recv_answering), lambda: (a.close(), b.close()))
     if mech == "ring":
         to, back = Ring(size), Ring(size)
         return (lambda: (to.send, back.recv), lambda: (back.send, to.recv), lambda: (to.remove(), back.remove()))

@@ -87,6 +87,14 @@ public abstract class IpcChannel : IDisposable
         ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         SendPayload(payload, encoding, default, timeout, cancellationToken);
 
+    /// <summary>
+    /// Sends encoded bytes and waits until the receiving PSIpc process has taken them (channels with <see
+    /// cref="IpcChannelCapabilities.Receipts"/>); returns when the receipt arrived.
+    /// </summary>
+    public DateTimeOffset SendPayloadAndWaitForReceipt(
+        ReadOnlySpan<byte> payload, IpcEncoding encoding, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SendPayload(payload, encoding, new SendOptions(WaitForReceipt: true), timeout, cancellationToken)!.Value;
+
     /// <summary>Sends one message with the options its capabilities allow (type, priority, no-wait).</summary>
     internal IpcMessage Send(
         object? body, IpcEncoding? encoding, int depth, SendOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
