@@ -84,7 +84,7 @@ public sealed class NativeLayoutTests
 
     private static string Program()
     {
-        var c = new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n");
+        var c = new StringBuilder("#define _GNU_SOURCE\n#include <stdio.h>\n#include <stddef.h>\n");
         foreach (string header in Types.SelectMany(t => t.GetCustomAttributes<CHeaderAttribute>()).Select(h => h.Header).Distinct().Order())
         {
             c.Append("#include <").Append(header).Append(">\n");

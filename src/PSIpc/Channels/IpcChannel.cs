@@ -104,7 +104,8 @@ public abstract class IpcChannel : IDisposable
         return new IpcMessage(body, payload.Length, enc, this, options.Type, options.Priority) { ReceiptTime = receipt };
     }
 
-    /// <summary>Sends with options; returns when the receipt arrived with <see cref="SendOptions.WaitForReceipt"/>, null otherwise.</summary>
+    /// <summary>Sends with options; returns when the receipt arrived with <see cref="SendOptions.WaitForReceipt"/>,
+    /// null otherwise.</summary>
     internal DateTimeOffset? SendPayload(
         ReadOnlySpan<byte> payload, IpcEncoding encoding, SendOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {

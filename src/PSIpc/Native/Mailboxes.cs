@@ -43,7 +43,8 @@ internal static unsafe partial class Mailboxes
 
 
 
-    /// <summary>Asks for the sender's credentials on every datagram, and its pidfd where the kernel has them; false without pidfds.</summary>
+    /// <summary>Asks for the sender's credentials on every datagram, and its pidfd where the kernel has them; false
+    /// without pidfds.</summary>
     public static bool PassCredentials(SafeFd fd)
     {
         SetInt(fd, SO_PASSCRED, 1);

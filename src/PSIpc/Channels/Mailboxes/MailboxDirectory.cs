@@ -155,7 +155,8 @@ internal static class MailboxDirectory
     private const ushort AclMask = 0x10;
     private const ushort AclOther = 0x20;
 
-    /// <summary>The parent must be root's or the user's, and sticky if others can write it, so no one else can swap the directory.</summary>
+    /// <summary>The parent must be root's or the user's, and sticky if others can write it, so no one else can swap
+    /// the directory.</summary>
     private static void CheckParent(string parent, uint uid)
     {
         if (!Fd.TryStatFollow(parent, out FileStatus st) || !st.IsDirectory)

@@ -94,8 +94,8 @@ internal static class MailboxFiles
 
         Span<byte> text = stackalloc byte[16];
         int n = Fd.Read(file, text);
-        return n > 0 && int.TryParse(Encoding.ASCII.GetString(text.Slice(0, n)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int c)
-            ? c : null;
+        string number = n > 0 ? Encoding.ASCII.GetString(text.Slice(0, n)).Trim() : string.Empty;
+        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : null;
     }
 
     /// <summary>The mailboxes in user <paramref name="uid"/>'s directory: pid, socket path and status, live or not.</summary>

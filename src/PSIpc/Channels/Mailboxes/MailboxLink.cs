@@ -150,7 +150,9 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
                 $"Process {ProcessId}'s mailbox has -Capacity 0, so every send to it waits for the receiver: -NoWait cannot be used.");
         }
 
-        int length = flagged ? Frame.HeaderSize + Frame.SequenceSize + payload.Length : DatagramCodec.WrappedLength(payload.Length, encoding);
+        int length = flagged
+            ? Frame.HeaderSize + Frame.SequenceSize + payload.Length
+            : DatagramCodec.WrappedLength(payload.Length, encoding);
         if (length > _maxDatagram)
         {
             throw new ArgumentException(
@@ -167,7 +169,8 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
                 if (wait.NoWait)
                 {
                     throw new NativeException("send", Errno.EAGAIN,
-                        $"Process {ProcessId} has not yet received the {n} messages its mailbox's -Capacity lets this process have waiting.");
+                        $"Process {ProcessId} has not yet received the {n} messages its mailbox's -Capacity lets this "
+                        + "process have waiting.");
                 }
 
                 WaitFor(Fd.POLLIN, wait, "SendTimeout", "did not receive enough of this process's messages to make room");
@@ -273,7 +276,8 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
     }
 
     private IpcTimeoutException Timeout(string id, string what, string more, Deadline deadline) =>
-        new(id, $"Process {ProcessId} {what} within {deadline.Timeout}.{more} Check that it is running Receive-IpcMessage, or raise -Timeout.");
+        new(id, $"Process {ProcessId} {what} within {deadline.Timeout}.{more} Check that it is running "
+            + "Receive-IpcMessage, or raise -Timeout.");
 
     /// <summary>Takes every receipt waiting; each says up to which message the receiver has taken.</summary>
     private void DrainReceipts()

@@ -43,7 +43,8 @@ internal sealed class MailboxObjects : IpcObjectSource
         if (item.ProcessId is int pid && Mailboxes.ProcessExists(pid))
         {
             throw new InvalidOperationException(
-                $"The mailbox '{item.Path}' belongs to live process {pid}; that process closes it (Close-IpcChannel), or it goes when the process ends.");
+                $"The mailbox '{item.Path}' belongs to live process {pid}; that process closes it (Close-IpcChannel), "
+                + "or it goes when the process ends.");
         }
 
         Fd.Unlink(item.Path!);
