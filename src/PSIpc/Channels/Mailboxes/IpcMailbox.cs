@@ -167,7 +167,7 @@ public sealed class IpcMailbox : IpcChannel, ISenderSelectingChannel
             ulong inode;
             try
             {
-                inode = MailboxFiles.SecureSocketFile(path, SocketMode);
+                inode = IpcSocketServer.SetOwnSocketFileMode(path, SocketMode);
                 MailboxFiles.Allow(dir, path, allowed);
             }
             catch

@@ -12,24 +12,6 @@ internal static class MailboxFiles
 {
     private const string CapacitySuffix = ".capacity";
 
-    /// <summary>Checks that the file bind made is this user's socket, not a link, and gives it exactly <paramref name="mode"/>.</summary>
-    public static ulong SecureSocketFile(string path, uint mode)
-    {
-        using SafeFd file = Fd.Open(path, Fd.O_PATH | Fd.O_NOFOLLOW);
-        FileStatus status = Fd.FStat(file);
-        if (!status.IsSocket || status.Uid != Fd.GetEffectiveUid())
-        {
-            throw new IpcPathReplacedException(path, $"a {FileModes.TypeName(status.Mode)} of user {status.Uid}");
-        }
-
-        if (status.Permissions != mode)
-        {
-            Fd.ChmodByDescriptor(file, mode);
-        }
-
-        return status.Inode;
-    }
-
     /// <summary>Lets <paramref name="users"/> send to the mailbox at <paramref name="socketPath"/>: write on the socket,
     /// read on its capacity card, search on the directory (POSIX ACLs, set through descriptors).</summary>
     public static void Allow(SafeFd directory, string socketPath, IReadOnlyCollection<uint> users)

@@ -339,7 +339,7 @@ public sealed partial class IpcSocketServer : IpcChannel
 
     /// <summary>Gives the socket file at <paramref name="path"/> exactly <paramref name="mode"/> once it is
     /// known to be this user's socket, not a link; returns its inode.</summary>
-    private static ulong SetOwnSocketFileMode(string path, uint mode)
+    internal static ulong SetOwnSocketFileMode(string path, uint mode)
     {
         using SafeFd file = Fd.Open(path, Fd.O_PATH | Fd.O_NOFOLLOW);
         FileStatus status = Fd.FStat(file);
