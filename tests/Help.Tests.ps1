@@ -34,6 +34,7 @@ BeforeAll {
         # returns its errors (non-terminating ones included) and the kernel objects it left behind, as text.
         param([string]$Code)
         $before = Get-KernelObjectNames
+        $started = [datetime]::UtcNow.AddSeconds(-1)
         # A runspace of its own, closed at the end ([powershell]::Create($iss) would leave its runspace open).
         $runspace = [runspacefactory]::CreateRunspace([System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2())
         $runspace.Open()
@@ -62,6 +63,13 @@ BeforeAll {
 
         # Closing the runspace releases what the session still holds, as closing pwsh would; the engine reports the
         # close on another thread, so allow it 5 s. Anything left after that is a leak.
+        # Start-Job's processes, which Remove-Job kills, leave their host pipes (CoreFxPipe_PSHost.*.<pid>.*) behind.
+        Get-ChildItem -Path ([System.IO.Path]::GetTempPath()) -Filter 'CoreFxPipe_PSHost.*' -Force -ErrorAction Ignore |
+            Where-Object LastWriteTimeUtc -GE $started | ForEach-Object {
+                $owner = Get-Process -Id ([int]$_.Name.Split('.')[2]) -ErrorAction Ignore
+                if ($owner -and $owner.Id -ne $PID) { $null = $owner.WaitForExit(10000) }
+                if (-not $owner -or $owner.HasExited) { Remove-Item -LiteralPath $_.FullName -Force -ErrorAction Ignore }
+            }
         $deadline = [datetime]::UtcNow.AddSeconds(5)
         do {
             $left = @((Get-KernelObjectNames) | Where-Object { -not $before.Contains($_) })
