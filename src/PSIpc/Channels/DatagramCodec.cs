@@ -22,6 +22,22 @@ internal static class DatagramCodec
         return new RentedDatagram(buffer, prefix, length);
     }
 
+    /// <summary>
+    /// As <see cref="Rent"/>, for a message whose sender waits for a receipt: always behind the header, with the
+    /// receipt-request flag and <paramref name="sequence"/> before the payload.
+    /// </summary>
+    public static RentedDatagram RentReceiptRequest(ReadOnlySpan<byte> payload, IpcEncoding encoding, long sequence)
+    {
+        int length = ReceiptRequestLength(payload.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
+        Frame.WriteReceiptRequest(buffer, encoding, payload.Length, sequence);
+        payload.CopyTo(buffer.AsSpan(Frame.HeaderSize + Frame.SequenceSize));
+        return new RentedDatagram(buffer, 0, length);
+    }
+
+    /// <summary>How many bytes a message that asks for a receipt takes.</summary>
+    public static int ReceiptRequestLength(int payloadLength) => Frame.HeaderSize + Frame.SequenceSize + payloadLength;
+
     /// <summary>How many bytes the wrapped message takes.</summary>
     public static int WrappedLength(int payloadLength, IpcEncoding encoding) =>
         encoding is IpcEncoding.Text or IpcEncoding.Bytes ? payloadLength : Frame.HeaderSize + payloadLength;
@@ -51,9 +67,7 @@ internal static class DatagramCodec
             return new RawMessage(span.Slice(length - payload).ToArray(), payload, flagged, type, priority);
         }
 
-        if (length >= Frame.HeaderSize && span[0] == Frame.Magic0 && span[1] == Frame.Magic1 && span[2] == Frame.Version
-            && span[3] <= (byte)IpcEncoding.Json
-            && BinaryPrimitives.ReadUInt32BigEndian(span.Slice(4, 4)) == (uint)(length - Frame.HeaderSize))
+        if (IsHeader(span) && span[3] <= (byte)IpcEncoding.Json)
         {
             return new RawMessage(span.Slice(Frame.HeaderSize).ToArray(), length - Frame.HeaderSize, (IpcEncoding)span[3], type, priority);
         }

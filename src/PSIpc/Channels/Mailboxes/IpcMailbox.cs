@@ -64,7 +64,10 @@ public sealed class IpcMailbox : IpcChannel, ISenderSelectingChannel
     /// -Capacity n: each sender may have at most n messages not yet received (0: every send waits for Receive);
     /// otherwise the kernel's queue, net.unix.max_dgram_qlen datagrams, after which senders wait.
     /// </summary>
-    public override IpcCapacity Capacity => _capacity switch
+    public override IpcCapacity Capacity => CapacityFor(_capacity);
+
+    /// <summary>The bound of a mailbox opened with <paramref name="capacity"/> (null: without -Capacity).</summary>
+    internal static IpcCapacity CapacityFor(int? capacity) => capacity switch
     {
         0 => IpcCapacity.OfMessages(0, "-Capacity 0: every send waits until Receive-IpcMessage takes it"),
         int n => IpcCapacity.OfMessages(n, "-Capacity: messages each sending process may have waiting"),

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Threading;
 using PSIpc.Native;
@@ -45,12 +44,7 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
     public int ProcessId { get; }
 
     /// <inheritdoc/>
-    public override IpcCapacity Capacity => _capacity switch
-    {
-        0 => IpcCapacity.OfMessages(0, "the mailbox's -Capacity 0: every send waits until the receiver takes it"),
-        int n => IpcCapacity.OfMessages(n, "the mailbox's -Capacity: messages this process may have waiting there"),
-        _ => IpcCapacity.OfMessages(IpcMailbox.KernelQueueLength, "the kernel's datagram queue (net.unix.max_dgram_qlen)"),
-    };
+    public override IpcCapacity Capacity => IpcMailbox.CapacityFor(_capacity);
 
     /// <inheritdoc/>
     private protected override IpcChannelCapabilities ExtraCapabilities =>
@@ -140,7 +134,9 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
     private protected override RawMessage? ReceiveCore(in IpcWait wait) =>
         throw new InvalidOperationException("A link only sends; receive from your own mailbox (Open-IpcMailbox).");
 
-    private DateTimeOffset? Deliver(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait, bool waitForReceipt)
+    /// <summary>Sends one message, waiting as <paramref name="wait"/> says; with <paramref name="waitForReceipt"/> (or
+    /// a -Capacity 0 mailbox) returns when the receipt came. Also what an envelope's MailboxSender sends through.</summary>
+    internal DateTimeOffset? Deliver(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait, bool waitForReceipt)
     {
         bool rendezvous = waitForReceipt || _capacity == 0;
         bool flagged = rendezvous || _capacity is not null;
@@ -150,9 +146,7 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
                 $"Process {ProcessId}'s mailbox has -Capacity 0, so every send to it waits for the receiver: -NoWait cannot be used.");
         }
 
-        int length = flagged
-            ? Frame.HeaderSize + Frame.SequenceSize + payload.Length
-            : DatagramCodec.WrappedLength(payload.Length, encoding);
+        int length = flagged ? DatagramCodec.ReceiptRequestLength(payload.Length) : DatagramCodec.WrappedLength(payload.Length, encoding);
         if (length > _maxDatagram)
         {
             throw new ArgumentException(
@@ -177,25 +171,11 @@ public sealed class MailboxLink : IpcChannel, IReceiptChannel
             }
 
             long sequence = flagged ? ++_sequence : 0;
-            byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-            try
+            using (RentedDatagram datagram = flagged
+                ? DatagramCodec.RentReceiptRequest(payload, encoding, sequence)
+                : DatagramCodec.Rent(payload, encoding))
             {
-                if (flagged)
-                {
-                    Frame.WriteReceiptRequest(buffer, encoding, payload.Length, sequence);
-                    payload.CopyTo(buffer.AsSpan(Frame.HeaderSize + Frame.SequenceSize));
-                }
-                else
-                {
-                    using RentedDatagram plain = DatagramCodec.Rent(payload, encoding);
-                    plain.Message.CopyTo(buffer);
-                }
-
-                Transmit(buffer.AsSpan(0, length), wait);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
+                Transmit(datagram.Message, wait);
             }
 
             if (!rendezvous)
@@ -352,10 +332,10 @@ public sealed class MailboxSender : IpcChannel, IReceiptChannel
         IpcChannelCapabilities.NoWaitSend | IpcChannelCapabilities.Receipts;
 
     private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
-        Link().SendPayload(payload, encoding, new SendOptions(NoWait: wait.NoWait), wait.Deadline.Timeout, wait.Cancel);
+        Link().Deliver(payload, encoding, wait, waitForReceipt: false);
 
     DateTimeOffset IReceiptChannel.SendAndWaitForReceipt(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait) =>
-        Link().SendPayload(payload, encoding, new SendOptions(WaitForReceipt: true), wait.Deadline.Timeout, wait.Cancel)!.Value;
+        Link().Deliver(payload, encoding, wait, waitForReceipt: true)!.Value;
 
     private protected override RawMessage? ReceiveCore(in IpcWait wait) =>
         throw new InvalidOperationException("Receive from your own mailbox, not from a sender.");
