@@ -11,8 +11,8 @@ namespace PSIpc.Bench;
 /// <summary>One measured run: its figures as the implementation printed them.</summary>
 internal sealed record Sample(int Rep, string Mechanism, string Workload, string Impl, int Size, long Count, double Seconds, double P50Ns, double P99Ns, string? Error)
 {
-    /// <summary>Round trips: p50 in microseconds. One way: messages per second (16 B) or MB/s (large).</summary>
-    public double Value => Workload switch
+    /// <summary>Statement cost: microseconds a statement. Round trips: p50 in microseconds. One way: messages per second (16 B) or MB/s (large).</summary>
+    public double Value => Mechanism == Orchestrator.StatementMechanism ? P50Ns / 1000 : Workload switch
     {
         "rt" => P50Ns / 1000,
         "ow16" => Count / Seconds,
@@ -27,6 +27,10 @@ internal sealed record Sample(int Rep, string Mechanism, string Workload, string
 /// </summary>
 internal static class Orchestrator
 {
+    /// <summary>The statement-cost rows: Workload is the binding shape, Impl "PSIpc: ..." or "built-in: ..." with the
+    /// statement, P50Ns the nanoseconds one statement takes.</summary>
+    public const string StatementMechanism = "statement";
+
     public static readonly string[] Mechanisms = { "pipe", "fifo", "sysv", "posix", "unix", "tcp", "ring", "signal", "mailbox", "rendezvous" };
 
     /// <summary>The implementations, in the report's order; cmdlet forms are "cmdlets &lt;form&gt;".</summary>
@@ -77,7 +81,7 @@ internal static class Orchestrator
         for (int rep = 1; rep <= reps; rep++)
         {
             Console.Error.WriteLine($"repetition {rep} of {reps} ({total.Elapsed:mm\\:ss})");
-            foreach (string mech in only)
+            foreach (string mech in only.Where(m => m != StatementMechanism))
             {
                 int large = LargeSize(mech);
                 bool ring = mech == "ring";
@@ -108,7 +112,7 @@ internal static class Orchestrator
                 }
 
                 // The cmdlets: one PowerShell pair walks the round trips (pinned, like the others), another the one-way workloads.
-                long cr = N(300), c16 = N(3_000), cl = N(300);
+                long cr = N(2_000), c16 = N(100_000), cl = N(2_000);
                 var plans = mech == "signal"
                     ? new[] { ($"rt,0,{cr}", true) }
                     : mech == "rendezvous" ? new[] { ($"oneway,16,{cr};oneway,{large},{cl}", false) }
@@ -136,6 +140,11 @@ internal static class Orchestrator
                     }
                 }
             }
+
+            if (only == Mechanisms || only.Contains(StatementMechanism))
+            {
+                samples.AddRange(StatementCost(rep, pwsh));
+            }
         }
 
         string tsv = Path.Combine(outDir, "results.tsv");
@@ -144,6 +153,29 @@ internal static class Orchestrator
         string report = Report.Write(samples, outDir, MachineDetails());
         Console.WriteLine(report);
         return samples.Any(s => s.Error is not null) ? 1 : 0;
+    }
+
+    /// <summary>One run of tests/bench/StatementCost.ps1: each binding shape's PSIpc statement and built-in statement.</summary>
+    private static IEnumerable<Sample> StatementCost(int rep, string pwsh)
+    {
+        string script = Path.Combine(Root, "tests", "bench", "StatementCost.ps1");
+        var run = Exec("dotnet", new[] { pwsh, "-NoProfile", "-NonInteractive", "-File", script }, 300, false);
+        if (run.Code != 0)
+        {
+            Console.Error.WriteLine($"  statement cost failed: {Trim(run.Err)}");
+            yield return new Sample(rep, StatementMechanism, "(all)", "PSIpc", 0, 0, 0, 0, 0, Trim(run.Err));
+            yield break;
+        }
+
+        foreach (string line in run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] f = line.Trim().Split('\t');
+            if (f.Length == 5)
+            {
+                yield return new Sample(rep, StatementMechanism, f[0], "PSIpc: " + f[1], 0, 1, 1, D(f[2]), 0, null);
+                yield return new Sample(rep, StatementMechanism, f[0], "built-in: " + f[3], 0, 1, 1, D(f[4]), 0, null);
+            }
+        }
     }
 
     private static string Self => Environment.ProcessPath!;

@@ -69,6 +69,7 @@ internal static class Report
             md.AppendLine();
         }
 
+        StatementTable(md, stats);
         var failures = samples.Where(s => s.Error is not null).ToList();
         if (failures.Count > 0)
         {
@@ -92,6 +93,33 @@ internal static class Report
         File.WriteAllText(Path.Combine(outDir, "report.md"), text);
         Chart(stats, Path.Combine(outDir, "report.png"));
         return text;
+    }
+
+    /// <summary>The statement-cost rows: a PSIpc statement next to a built-in of the same binding shape, in one warm pwsh.</summary>
+    private static void StatementTable(StringBuilder md, Dictionary<(string Mechanism, string Workload, string Impl), Stat> stats)
+    {
+        var rows = stats.Keys.Where(k => k.Mechanism == Orchestrator.StatementMechanism && k.Impl.StartsWith("PSIpc: ", StringComparison.Ordinal)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Statement cost in one warm pwsh (µs per statement)").AppendLine();
+        md.AppendLine("Each statement runs in a compiled loop, best of 5 rounds after a warm-up (tests/bench/StatementCost.ps1); " +
+            "the built-in has the same binding shape. Ratio: PSIpc ÷ built-in, so 1 costs the same and 2 twice as much.").AppendLine();
+        md.AppendLine("| binding shape | PSIpc statement | µs | built-in statement | µs | ratio |");
+        md.AppendLine("| --- | --- | ---: | --- | ---: | ---: |");
+        foreach (var key in rows)
+        {
+            var builtin = stats.Keys.FirstOrDefault(k => k.Mechanism == key.Mechanism && k.Workload == key.Workload && k.Impl.StartsWith("built-in: ", StringComparison.Ordinal));
+            Stat ours = stats[key];
+            string b = builtin.Impl is null ? "n/a" : builtin.Impl["built-in: ".Length..];
+            Stat? theirs = builtin.Impl is null ? null : stats[builtin];
+            md.AppendLine($"| {key.Workload} | `{key.Impl["PSIpc: ".Length..]}` | {Fmt(ours.Median)} [{Fmt(ours.Min)}–{Fmt(ours.Max)}] | `{b}` | " +
+                $"{(theirs is null ? "n/a" : $"{Fmt(theirs.Median)} [{Fmt(theirs.Min)}–{Fmt(theirs.Max)}]")} | {(theirs is null ? "n/a" : Fmt(ours.Median / theirs.Median))} |");
+        }
+
+        md.AppendLine();
     }
 
     private static string Base(string wl) => wl == "rt99" ? "rt" : wl;

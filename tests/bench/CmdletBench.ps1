@@ -1,7 +1,7 @@
 # The cmdlet columns of the side-by-side benchmark (tests/bench/run): Send-IpcMessage / Receive-IpcMessage between
 # this session and a peer session (started here with the same script and -Peer), for one mechanism and a plan of
 # workloads, in each form (Bytes, Text, CliXml, and Batched: Bytes with Send-IpcMessage -BatchSize on stream channels).
-# Both sides walk the same plan in the same order; each cell runs a tenth of its count untimed first.
+# Both sides walk the same plan in the same order; each cell runs its count untimed first.
 # Prints one line per cell: <form> <rt|oneway> <size> <count> <seconds> <p50 ns> <p99 ns>
 #   tools/pwsh -NoProfile -File tests/bench/CmdletBench.ps1 -Mechanism pipe -Plan 'rt,16,1000;oneway,16,5000'
 param(
@@ -158,7 +158,9 @@ try {
     foreach ($cell in $cells) {
         $payload = Get-Payload $cell.Form $cell.Size
         $encoding = Get-Encoding $cell.Form
-        $warm = [Math]::Max(1, [int]($cell.Count / 10))
+        # The untimed pass is as long as the timed one, so that the engine's and the module's code is compiled by the
+        # runtime's second tier before the clock starts (C has no JIT to warm).
+        $warm = $cell.Count
         foreach ($n in $warm, $cell.Count) {
             if ($Mechanism -eq 'signal') {
                 if ($Peer) {

@@ -48,13 +48,18 @@ internal readonly record struct ReceiveOptions(long? Type = null, bool NoWait = 
 internal readonly record struct PeerIdentity(int ProcessId, uint UserId, uint GroupId);
 
 /// <summary>
-/// One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>. <see
+/// One received payload before decoding. <see cref="Payload"/> may be longer than <see cref="Length"/>; it belongs to
+/// this message alone (never a buffer the channel reuses), so a Bytes body may be the array itself. <see
 /// cref="Receipt"/>, when set, tells the sender that the message was taken; Receive runs it once the message is.
 /// </summary>
 internal readonly record struct RawMessage(
     byte[] Payload, int Length, IpcEncoding Encoding, long? Type = null, int? Priority = null, IpcChannel? Sender = null)
 {
     public Action? Receipt { get; init; }
+
+    /// <summary>A kernel datagram without the PSIpc header (from C, Python, a shell tool, or a Text or Bytes send):
+    /// decoded as anything but Bytes, its trailing NUL padding is dropped.</summary>
+    public bool Bare { get; init; }
 }
 
 /// <summary>The capability <see cref="IpcChannelCapabilities.Receipts"/>: sends that wait until the receiver took the message.</summary>

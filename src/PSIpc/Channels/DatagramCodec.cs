@@ -56,7 +56,7 @@ internal static class DatagramCodec
 
     /// <summary>
     /// How a received kernel message is read: a PSIpc header whose length matches says the encoding; anything else is
-    /// Text, with the NUL padding of fixed-size C buffers (char text[100]) dropped.
+    /// bare Text, whose NUL padding of fixed-size C buffers (char text[100]) Receive drops unless Bytes is asked for.
     /// </summary>
     public static RawMessage Unwrap(ReadOnlySpan<byte> span, long? type, int? priority)
     {
@@ -72,13 +72,20 @@ internal static class DatagramCodec
             return new RawMessage(span.Slice(Frame.HeaderSize).ToArray(), length - Frame.HeaderSize, (IpcEncoding)span[3], type, priority);
         }
 
-        int trimmed = length;
-        while (trimmed > 0 && span[trimmed - 1] == 0)
+        // Bare: kept whole, so Bytes gets every byte (zeros at the end too); decoding as text drops the padding.
+        return new RawMessage(span.ToArray(), length, IpcEncoding.Text, type, priority) { Bare = true };
+    }
+
+    /// <summary>The length of <paramref name="payload"/> without the NUL padding of a fixed-size C buffer (char text[100]).</summary>
+    public static int WithoutPadding(ReadOnlySpan<byte> payload)
+    {
+        int trimmed = payload.Length;
+        while (trimmed > 0 && payload[trimmed - 1] == 0)
         {
             trimmed--;
         }
 
-        return new RawMessage(span.Slice(0, trimmed).ToArray(), trimmed, IpcEncoding.Text, type, priority);
+        return trimmed;
     }
 
     /// <summary>A message that asks for a receipt (a PSIpc header with the flag, whose length matches): its encoding and number.</summary>

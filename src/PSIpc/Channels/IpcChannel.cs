@@ -66,6 +66,11 @@ public abstract class IpcChannel : IDisposable
     /// <summary>Messages received from this end.</summary>
     public long MessagesReceived => Interlocked.Read(ref _received);
 
+    /// <summary>Counts messages a channel's own fast paths (such as IpcRing.ReceiveInPlace) sent or received.</summary>
+    private protected void CountSent(int count) => Interlocked.Add(ref _sent, count);
+
+    private protected void CountReceived() => Interlocked.Increment(ref _received);
+
     /// <summary>The largest payload Receive accepts, and Send sends, in bytes (64 MiB unless set).</summary>
     public int MaxMessageSize { get; set; } = Frame.DefaultMaxPayload;
 
@@ -274,18 +279,26 @@ public abstract class IpcChannel : IDisposable
 
         Interlocked.Increment(ref _received);
         ReadOnlySpan<byte> payload = raw.Value.Payload.AsSpan(0, raw.Value.Length);
+        if (raw.Value.Bare && enc != IpcEncoding.Bytes)
+        {
+            payload = payload.Slice(0, DatagramCodec.WithoutPadding(payload));
+        }
+
         object? body;
         try
         {
-            body = MessageCodec.Decode(payload, enc);
+            // A payload array of exactly the message's length is the message's own (RawMessage): Bytes hands it out as it is.
+            body = enc == IpcEncoding.Bytes && raw.Value.Payload.Length == payload.Length
+                ? raw.Value.Payload
+                : MessageCodec.Decode(payload, enc);
         }
         catch (Exception e) when (MessageCodec.IsDecodeFailure(e))
         {
             // A whole message whose payload cannot be decoded is that message's problem, not the channel's.
-            throw OnUndecodable(raw.Value, IpcPayloadException.ForMessage(e, enc, raw.Value.Length, raw.Value.Sender));
+            throw OnUndecodable(raw.Value, IpcPayloadException.ForMessage(e, enc, payload.Length, raw.Value.Sender));
         }
 
-        return new IpcMessage(body, raw.Value.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
+        return new IpcMessage(body, payload.Length, enc, this, raw.Value.Type, raw.Value.Priority) { Sender = raw.Value.Sender };
     }
 
     /// <summary>Warnings the channel noted while receiving (such as refused peers), for the cmdlet to write; each is taken once.</summary>

@@ -26,8 +26,13 @@ public abstract partial class StreamChannel
     private RawMessage? ReceiveOneFrame(Deadline deadline, CancellationToken cancellationToken, out bool wasReceipt)
     {
         wasReceipt = false;
+        if (_partial is not null)
+        {
+            return FinishLargeFrame(deadline, cancellationToken);
+        }
 
-        // Nothing is consumed until the whole frame is buffered, so a timeout in the middle of a frame loses nothing.
+        // Nothing is consumed until the whole frame is buffered (or, for a large one, kept in _partial), so a timeout
+        // in the middle of a frame loses nothing.
         if (!Fill(Frame.HeaderSize, deadline, cancellationToken))
         {
             return _wouldBlock ? null : CheckCleanEnd("header");
@@ -48,6 +53,19 @@ public abstract partial class StreamChannel
             throw new IpcProtocolException(e.ErrorId,
                 $"{e.Message} {skipped} bytes were skipped up to the next frame header; the messages after them can "
                 + "still be received.");
+        }
+
+        if (flags == 0 && length >= DirectReadSize && _end - _start < Frame.HeaderSize + length)
+        {
+            // A large frame is read straight into its own array, one copy fewer than through the buffer; what is
+            // buffered already goes first.
+            int have = _end - _start - Frame.HeaderSize;
+            _partial = new byte[length];
+            _buffer.AsSpan(_start + Frame.HeaderSize, have).CopyTo(_partial);
+            _partialFilled = have;
+            _partialEncoding = encoding;
+            Discard();
+            return FinishLargeFrame(deadline, cancellationToken);
         }
 
         if (!Fill(Frame.HeaderSize + length, deadline, cancellationToken))
@@ -82,6 +100,47 @@ public abstract partial class StreamChannel
 
         byte[] payload = _buffer.AsSpan(at, length).ToArray();
         return new RawMessage(payload, length, encoding);
+    }
+
+    /// <summary>Reads the rest of the large frame in <see cref="_partial"/> into it; null (kept for the next call)
+    /// when a NoWait receive finds nothing more yet.</summary>
+    private RawMessage? FinishLargeFrame(Deadline deadline, CancellationToken cancellationToken)
+    {
+        byte[] body = _partial!;
+        SafeFd fd = _readFd!;
+        while (_partialFilled < body.Length)
+        {
+            if (_eof)
+            {
+                _partial = null;
+                throw new IpcProtocolException(
+                    "FrameTruncated",
+                    $"The peer closed {this} after {_partialFilled} of the {body.Length} bytes of a message; the partial "
+                    + "message was discarded.");
+            }
+
+            int n = Fd.Read(fd, body.AsSpan(_partialFilled));
+            if (n > 0)
+            {
+                _partialFilled += n;
+            }
+            else if (n == 0)
+            {
+                _eof = true;
+            }
+            else if (_probing)
+            {
+                _wouldBlock = true;
+                return null;
+            }
+            else
+            {
+                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
+            }
+        }
+
+        _partial = null;
+        return new RawMessage(body, body.Length, _partialEncoding);
     }
 
     private RawMessage? ReceiveLine(Deadline deadline, CancellationToken cancellationToken)

@@ -15,6 +15,11 @@ public abstract partial class StreamChannel : IpcChannel
 {
     private const int InitialBuffer = 64 * 1024;
 
+    /// <summary>Frames of at least this many bytes are read straight into their own array (StreamChannel.Receive.cs).</summary>
+    private const int DirectReadSize = 16 * 1024;
+
+    private static readonly byte[] Newline = { (byte)'\n' };
+
     private readonly SafeFd? _readFd;
     private readonly SafeFd? _writeFd;
     private readonly FdWaiter _waiter = new();
@@ -28,6 +33,9 @@ public abstract partial class StreamChannel : IpcChannel
     private bool _faulted;
     private bool _probing;
     private bool _wouldBlock;
+    private byte[]? _partial;
+    private int _partialFilled;
+    private IpcEncoding _partialEncoding;
 
     private protected StreamChannel(SafeFd? readFd, SafeFd? writeFd, IpcFraming framing, bool waitBeforeFirstRead = false)
         : base(framing)
@@ -90,15 +98,22 @@ public abstract partial class StreamChannel : IpcChannel
         lock (_sendLock)
         {
             ThrowIfFaulted();
-            int total = payload.Length + FrameOverhead;
-            byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(total, 1));
-            try
+
+            // The frame goes out as its parts with one writev, not copied into one buffer first: a 64 KiB payload is
+            // not copied at all on its way to the kernel, and a frame within PIPE_BUF is still one atomic write.
+            Span<byte> header = stackalloc byte[Frame.HeaderSize];
+            switch (Framing)
             {
-                WriteAll(rented.AsSpan(0, WriteFrame(rented, 0, payload, encoding)), deadline, cancellationToken);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
+                case IpcFraming.Message:
+                    Frame.WriteHeader(header, encoding, payload.Length);
+                    WriteAll(header, payload, deadline, cancellationToken);
+                    break;
+                case IpcFraming.Line:
+                    WriteAll(payload, Newline, deadline, cancellationToken);
+                    break;
+                default:
+                    WriteAll(payload, default, deadline, cancellationToken);
+                    break;
             }
         }
     }
@@ -238,15 +253,23 @@ public abstract partial class StreamChannel : IpcChannel
         }
     }
 
-    private void WriteAll(ReadOnlySpan<byte> data, Deadline deadline, CancellationToken cancellationToken)
+    private void WriteAll(ReadOnlySpan<byte> data, Deadline deadline, CancellationToken cancellationToken) =>
+        WriteAll(data, default, deadline, cancellationToken);
+
+    /// <summary>Writes <paramref name="first"/> then <paramref name="second"/>, completing short writes; a send cut
+    /// off in the middle of a frame marks the stream as no longer aligned.</summary>
+    private void WriteAll(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, Deadline deadline, CancellationToken cancellationToken)
     {
         SafeFd fd = _writeFd ?? throw new InvalidOperationException("This end cannot send.");
+        int total = first.Length + second.Length;
         int written = 0;
         try
         {
-            while (written < data.Length)
+            while (written < total)
             {
-                int n = Fd.Write(fd, data.Slice(written));
+                int n = written >= first.Length ? Fd.Write(fd, second.Slice(written - first.Length))
+                    : second.IsEmpty ? Fd.Write(fd, first.Slice(written))
+                    : Fd.Write(fd, first.Slice(written), second);
                 if (n >= 0)
                 {
                     written += n;
@@ -257,7 +280,7 @@ public abstract partial class StreamChannel : IpcChannel
                 }
             }
         }
-        catch when (written > 0 && written < data.Length && Framing == IpcFraming.Message)
+        catch when (written > 0 && written < total && Framing == IpcFraming.Message)
         {
             _faulted = true;
             throw;

@@ -208,13 +208,25 @@ public sealed unsafe partial class IpcRing : IpcChannel
     private void SendSlot(
         ReadOnlySpan<byte> payload, IpcEncoding encoding, bool noWait, Deadline deadline, CancellationToken cancellationToken)
     {
-        if (payload.Length > MessageSize)
+        CheckSlotSize(payload.Length);
+        byte* slot = ClaimFreeSlot(noWait, deadline, cancellationToken, out long pos, out int claim);
+        payload.CopyTo(new Span<byte>(slot + SlotHeader, payload.Length));
+        Publish(slot, pos, claim, payload.Length, encoding);
+    }
+
+    private void CheckSlotSize(int length)
+    {
+        if ((uint)length > (uint)MessageSize)
         {
             throw new ArgumentException(
-                $"The message is {payload.Length} bytes and the ring {Name} takes at most {MessageSize} bytes per "
+                $"The message is {length} bytes and the ring {Name} takes at most {MessageSize} bytes per "
                 + "message (-MessageSize when it was made).");
         }
+    }
 
+    /// <summary>Waits for a free slot and owns it (Writing) until <see cref="Publish"/>.</summary>
+    private byte* ClaimFreeSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken, out long pos, out int claim)
+    {
         while (true)
         {
             if (!Take(OffSpaces, noWait, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout",
@@ -225,61 +237,51 @@ public sealed unsafe partial class IpcRing : IpcChannel
             }
 
             CheckRegion();
-            long pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
+            pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
             byte* slot = Slot(pos);
-            int claim = Register(OffWriterClaims, pos);
-            if (!WaitForFreeSlot(slot, pos, claim, deadline, cancellationToken))
+            claim = Register(OffWriterClaims, pos);
+            if (WaitForFreeSlot(slot, pos, claim, deadline, cancellationToken))
             {
-                // A consumer skipped this position, taking this process for dead (see the class notes): claim anew.
-                Unregister(OffWriterClaims, claim);
-                continue;
+                return slot;
             }
 
-            *(int*)(slot + OffLength) = payload.Length;
-            slot[OffEncoding] = (byte)encoding;
-            payload.CopyTo(new Span<byte>(slot + SlotHeader, payload.Length));
-            Volatile.Write(ref *(long*)slot, pos + 1);
-            Semaphores.Post((IntPtr)(_base + OffItems));
+            // A consumer skipped this position, taking this process for dead (see the class notes): claim anew.
             Unregister(OffWriterClaims, claim);
-            return;
         }
+    }
+
+    /// <summary>Makes the written slot a message consumers can take.</summary>
+    private void Publish(byte* slot, long pos, int claim, int length, IpcEncoding encoding)
+    {
+        *(int*)(slot + OffLength) = length;
+        slot[OffEncoding] = (byte)encoding;
+        Volatile.Write(ref *(long*)slot, pos + 1);
+        Semaphores.Post((IntPtr)(_base + OffItems));
+        Unregister(OffWriterClaims, claim);
+    }
+
+    /// <summary>Takes one message into a new array.</summary>
+    private RawMessage? ReceiveSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken)
+    {
+        byte* slot = ClaimMessage(noWait, deadline, cancellationToken, out long pos, out int claim);
+        if (slot == null)
+        {
+            return null;
+        }
+
+        int length = *(int*)(slot + OffLength);
+        var encoding = (IpcEncoding)slot[OffEncoding];
+        byte[] payload = new ReadOnlySpan<byte>(slot + SlotHeader, length).ToArray();
+        Free(slot, pos);
+        Unregister(OffReaderClaims, claim);
+        return new RawMessage(payload, length, encoding);
     }
 
     /// <summary>
-    /// Receives the next message's payload into <paramref name="destination"/> without allocating: the payload length,
-    /// or -1 when <paramref name="noWait"/> found the ring empty. For .NET callers that want the ring's full speed.
+    /// Waits for the next published message and owns its slot (Reading) until the caller frees it; null when
+    /// <paramref name="noWait"/> found none. A slot with an impossible length or encoding is freed and reported.
     /// </summary>
-    public int ReceiveInto(
-        Span<byte> destination, TimeSpan? timeout = null, bool noWait = false, CancellationToken cancellationToken = default)
-    {
-        if (destination.Length < MessageSize)
-        {
-            throw new ArgumentException(
-                $"The buffer holds {destination.Length} bytes; the ring's messages can be {MessageSize}.", nameof(destination));
-        }
-
-        Enter();
-        try
-        {
-            byte[]? unused = null;
-            RawMessage? raw = ReceiveSlot(noWait, Deadline.After(timeout), cancellationToken, destination, ref unused);
-            return raw?.Length ?? -1;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _active);
-        }
-    }
-
-    private RawMessage? ReceiveSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken)
-    {
-        byte[]? payload = null;
-        return ReceiveSlot(noWait, deadline, cancellationToken, Span<byte>.Empty, ref payload);
-    }
-
-    /// <summary>Takes one message; copies it into <paramref name="into"/> when given, else into a new array.</summary>
-    private RawMessage? ReceiveSlot(
-        bool noWait, Deadline deadline, CancellationToken cancellationToken, Span<byte> into, ref byte[]? payload)
+    private byte* ClaimMessage(bool noWait, Deadline deadline, CancellationToken cancellationToken, out long pos, out int claim)
     {
         while (true)
         {
@@ -287,13 +289,14 @@ public sealed unsafe partial class IpcRing : IpcChannel
                 $"No message arrived in the ring {Name} within {deadline.Timeout}. Check that a producer is "
                 + "running, or raise -Timeout.")))
             {
+                pos = 0;
+                claim = 0;
                 return null;
             }
 
             CheckRegion();
-            bool adopted = TryAdoptOrphan(out long pos);
-            bool lost = false;
-            while (!lost)
+            bool adopted = TryAdoptOrphan(out pos);
+            while (true)
             {
                 if (!adopted)
                 {
@@ -302,20 +305,22 @@ public sealed unsafe partial class IpcRing : IpcChannel
 
                 adopted = false;
                 byte* slot = Slot(pos);
-                int claim = Register(OffReaderClaims, pos);
-                switch (WaitForMessage(slot, pos, claim, deadline, cancellationToken))
+                claim = Register(OffReaderClaims, pos);
+                SlotState state = WaitForMessage(slot, pos, claim, deadline, cancellationToken);
+                if (state == SlotState.Hole)
                 {
-                    case SlotState.Hole:
-                        // A producer died or gave up before publishing; the slot is freed:
-                        // take the next position, our item token is still ours.
-                        Unregister(OffReaderClaims, claim);
-                        Semaphores.Post((IntPtr)(_base + OffSpaces));
-                        continue;
-                    case SlotState.Lost:
-                        // A producer took this slot over, taking this process for dead: that message is gone, and with it our token.
-                        Unregister(OffReaderClaims, claim);
-                        lost = true;
-                        continue;
+                    // A producer died or gave up before publishing; the slot is freed:
+                    // take the next position, our item token is still ours.
+                    Unregister(OffReaderClaims, claim);
+                    Semaphores.Post((IntPtr)(_base + OffSpaces));
+                    continue;
+                }
+
+                if (state == SlotState.Lost)
+                {
+                    // A producer took this slot over, taking this process for dead: that message is gone, and with it our token.
+                    Unregister(OffReaderClaims, claim);
+                    break;
                 }
 
                 int length = *(int*)(slot + OffLength);
@@ -329,20 +334,7 @@ public sealed unsafe partial class IpcRing : IpcChannel
                         + "was discarded.");
                 }
 
-                var source = new ReadOnlySpan<byte>(slot + SlotHeader, length);
-                if (into.IsEmpty)
-                {
-                    payload = source.ToArray();
-                }
-                else
-                {
-                    source.CopyTo(into);
-                    payload = Array.Empty<byte>();
-                }
-
-                Free(slot, pos);
-                Unregister(OffReaderClaims, claim);
-                return new RawMessage(payload, length, encoding);
+                return slot;
             }
         }
     }
