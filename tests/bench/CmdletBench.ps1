@@ -160,8 +160,8 @@ try {
         $encoding = Get-Encoding $cell.Form
         # The untimed pass is as long as the timed one, so that the engine's and the module's code is compiled by the
         # runtime's second tier before the clock starts (C has no JIT to warm).
-        $warm = $cell.Count
-        foreach ($n in $warm, $cell.Count) {
+        foreach ($timed in $false, $true) {
+            $n = $cell.Count
             if ($Mechanism -eq 'signal') {
                 if ($Peer) {
                     for ($i = 0; $i -lt $n; $i++) { $null = Wait-Signal USR1 -Timeout 60; Send-Signal -Id $Where[0] -Signal USR2 }
@@ -207,7 +207,7 @@ try {
                 $null = Receive-IpcMessage $in -Timeout 60 @receiveOptions
             }
             $seconds = $watch.Elapsed.TotalSeconds
-            if ($n -ne $cell.Count) { continue }
+            if (-not $timed) { continue }
             $p50 = $p99 = 0
             if ($latencies) {
                 [Array]::Sort($latencies)
