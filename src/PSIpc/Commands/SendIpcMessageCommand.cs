@@ -116,10 +116,19 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
             return;
         }
 
-        IpcMessage sent;
+        IpcMessage? sent = null;
         try
         {
-            sent = Channel.Send(InputObject, Encoding, Depth, _options, Timeout, CancelToken);
+            if (PassThru)
+            {
+                sent = Channel.Send(InputObject, Encoding, Depth, _options, Timeout, CancelToken);
+            }
+            else
+            {
+                // No envelope is made when none is emitted.
+                (byte[] payload, IpcEncoding encoding) = Channel.EncodeForSend(InputObject, Encoding, Depth);
+                Channel.SendPayload(payload, encoding, _options, Timeout, CancelToken);
+            }
         }
         catch (ArgumentException e)
         {
@@ -134,7 +143,7 @@ public sealed class SendIpcMessageCommand : IpcCmdlet
             return;
         }
 
-        if (PassThru)
+        if (sent is not null)
         {
             WriteObject(sent);
         }
