@@ -119,24 +119,13 @@ public abstract partial class StreamChannel
                     + "message was discarded.");
             }
 
-            int n = Fd.Read(fd, body.AsSpan(_partialFilled));
-            if (n > 0)
+            int n = ReadSome(fd, body.AsSpan(_partialFilled), deadline, cancellationToken);
+            if (n < 0)
             {
-                _partialFilled += n;
-            }
-            else if (n == 0)
-            {
-                _eof = true;
-            }
-            else if (_probing)
-            {
-                _wouldBlock = true;
                 return null;
             }
-            else
-            {
-                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
-            }
+
+            _partialFilled += n;
         }
 
         _partial = null;
@@ -256,27 +245,42 @@ public abstract partial class StreamChannel
                 _waitBeforeFirstRead = false;
             }
 
-            int n = Fd.Read(fd, _buffer.AsSpan(_end));
-            if (n > 0)
+            int n = ReadSome(fd, _buffer.AsSpan(_end), deadline, cancellationToken);
+            if (n < 0)
             {
-                _end += n;
-            }
-            else if (n == 0)
-            {
-                _eof = true;
-            }
-            else if (_probing)
-            {
-                _wouldBlock = true;
                 return false;
             }
-            else
-            {
-                WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
-            }
+
+            _end += n;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads what is there into <paramref name="into"/>, waiting until something is unless this is a NoWait receive:
+    /// the count; 0 at end of stream (and <see cref="_eof"/> is set); -1 when a NoWait receive found nothing (and
+    /// <see cref="_wouldBlock"/> is set).
+    /// </summary>
+    private int ReadSome(SafeFd fd, Span<byte> into, Deadline deadline, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            int n = Fd.Read(fd, into);
+            if (n >= 0)
+            {
+                _eof |= n == 0;
+                return n;
+            }
+
+            if (_probing)
+            {
+                _wouldBlock = true;
+                return -1;
+            }
+
+            WaitReady(fd, Fd.POLLIN, deadline, cancellationToken);
+        }
     }
 
     private void EnsureSpace(int count)
