@@ -458,8 +458,40 @@ internal static class InProcess
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"channel send+receive: {watch.Elapsed.TotalNanoseconds / count:F0} ns"));
         }
 
+        SendOnly();
         SignalDispatch();
         return 0;
+    }
+
+    /// <summary>The sender alone: 16 B sends into a pipe with a 1 MiB buffer, so no send waits; then the receiver alone,
+    /// which takes them back (many per read).</summary>
+    private static void SendOnly()
+    {
+        using IpcPipe pipe = IpcPipe.Create(IpcDirection.Both); // both ends here, with a 1 MiB buffer
+        IpcPipe write = pipe, read = pipe;
+        byte[] payload = new byte[16];
+        const int count = 20_000; // 20,000 frames of 24 bytes fit in 1 MiB
+        double best = double.MaxValue, bestReceive = double.MaxValue;
+        for (int round = 0; round < 30; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < count; i++)
+            {
+                write.SendPayload(payload, IpcEncoding.Bytes);
+            }
+
+            best = Math.Min(best, watch.Elapsed.TotalNanoseconds / count);
+            watch.Restart();
+            for (int i = 0; i < count; i++)
+            {
+                _ = read.Receive(null, IpcEncoding.Bytes);
+            }
+
+            bestReceive = Math.Min(bestReceive, watch.Elapsed.TotalNanoseconds / count);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"send alone (16 B, nothing waits): best round {best:F0} ns a message; receive alone (the 20,000 sent): {bestReceive:F0} ns"));
     }
 
     /// <summary>

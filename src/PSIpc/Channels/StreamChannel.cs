@@ -18,6 +18,9 @@ public abstract partial class StreamChannel : IpcChannel
     /// <summary>Frames of at least this many bytes are read straight into their own array (StreamChannel.Receive.cs).</summary>
     private const int DirectReadSize = 16 * 1024;
 
+    /// <summary>Payloads up to this size go out as one stack copy and write(2); larger ones with writev(2) and no copy.</summary>
+    private const int SmallFrame = 256;
+
     private static readonly byte[] Newline = { (byte)'\n' };
 
     private readonly SafeFd? _readFd;
@@ -104,6 +107,13 @@ public abstract partial class StreamChannel : IpcChannel
             Span<byte> header = stackalloc byte[Frame.HeaderSize];
             switch (Framing)
             {
+                case IpcFraming.Message when payload.Length <= SmallFrame:
+                    // A small frame is cheaper copied once on the stack and written with write(2) than gathered.
+                    Span<byte> frame = stackalloc byte[Frame.HeaderSize + SmallFrame];
+                    Frame.WriteHeader(frame, encoding, payload.Length);
+                    payload.CopyTo(frame.Slice(Frame.HeaderSize));
+                    WriteAll(frame.Slice(0, Frame.HeaderSize + payload.Length), default, deadline, cancellationToken);
+                    break;
                 case IpcFraming.Message:
                     Frame.WriteHeader(header, encoding, payload.Length);
                     WriteAll(header, payload, deadline, cancellationToken);
