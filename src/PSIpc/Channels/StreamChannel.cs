@@ -18,7 +18,7 @@ public abstract partial class StreamChannel : IpcChannel
     /// <summary>Frames of at least this many bytes are read straight into their own array (StreamChannel.Receive.cs).</summary>
     private const int DirectReadSize = 16 * 1024;
 
-    /// <summary>Payloads up to this size go out as one stack copy and write(2); larger ones with writev(2) and no copy.</summary>
+    /// <summary>Payloads up to this size go out framed in one stack copy with write(2); larger ones with writev(2), uncopied.</summary>
     private const int SmallFrame = 256;
 
     private static readonly byte[] Newline = { (byte)'\n' };
@@ -102,28 +102,24 @@ public abstract partial class StreamChannel : IpcChannel
         {
             ThrowIfFaulted();
 
-            // The frame goes out as its parts with one writev, not copied into one buffer first: a 64 KiB payload is
-            // not copied at all on its way to the kernel, and a frame within PIPE_BUF is still one atomic write.
-            Span<byte> header = stackalloc byte[Frame.HeaderSize];
-            switch (Framing)
+            if (payload.Length <= SmallFrame)
             {
-                case IpcFraming.Message when payload.Length <= SmallFrame:
-                    // A small frame is cheaper copied once on the stack and written with write(2) than gathered.
-                    Span<byte> frame = stackalloc byte[Frame.HeaderSize + SmallFrame];
-                    Frame.WriteHeader(frame, encoding, payload.Length);
-                    payload.CopyTo(frame.Slice(Frame.HeaderSize));
-                    WriteAll(frame.Slice(0, Frame.HeaderSize + payload.Length), default, deadline, cancellationToken);
-                    break;
-                case IpcFraming.Message:
-                    Frame.WriteHeader(header, encoding, payload.Length);
-                    WriteAll(header, payload, deadline, cancellationToken);
-                    break;
-                case IpcFraming.Line:
-                    WriteAll(payload, Newline, deadline, cancellationToken);
-                    break;
-                default:
-                    WriteAll(payload, default, deadline, cancellationToken);
-                    break;
+                // A small frame is cheaper copied once on the stack and written with write(2) than gathered.
+                Span<byte> frame = stackalloc byte[Frame.HeaderSize + SmallFrame + 1];
+                WriteAll(frame.Slice(0, WriteFrame(frame, 0, payload, encoding)), deadline, cancellationToken);
+                return;
+            }
+
+            // A larger frame goes out as its parts with one writev, the payload not copied on its way to the kernel.
+            if (Framing == IpcFraming.Message)
+            {
+                Span<byte> header = stackalloc byte[Frame.HeaderSize];
+                Frame.WriteHeader(header, encoding, payload.Length);
+                WriteAll(header, payload, deadline, cancellationToken);
+            }
+            else
+            {
+                WriteAll(payload, Framing == IpcFraming.Line ? Newline : default, deadline, cancellationToken);
             }
         }
     }
@@ -191,15 +187,15 @@ public abstract partial class StreamChannel : IpcChannel
     };
 
     /// <summary>Writes one framed message into <paramref name="buffer"/> at <paramref name="at"/>; returns where it ends.</summary>
-    private int WriteFrame(byte[] buffer, int at, ReadOnlySpan<byte> payload, IpcEncoding encoding)
+    private int WriteFrame(Span<byte> buffer, int at, ReadOnlySpan<byte> payload, IpcEncoding encoding)
     {
         if (Framing == IpcFraming.Message)
         {
-            Frame.WriteHeader(buffer.AsSpan(at, Frame.HeaderSize), encoding, payload.Length);
+            Frame.WriteHeader(buffer.Slice(at, Frame.HeaderSize), encoding, payload.Length);
             at += Frame.HeaderSize;
         }
 
-        payload.CopyTo(buffer.AsSpan(at));
+        payload.CopyTo(buffer.Slice(at));
         at += payload.Length;
         if (Framing == IpcFraming.Line)
         {

@@ -25,11 +25,10 @@ public sealed unsafe partial class IpcRing
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);
-        ThrowIfClosed();
-        CheckSlotSize(length);
         Enter();
         try
         {
+            CheckSlotSize(length);
             byte* slot = ClaimFreeSlot(noWait, Deadline.After(timeout), cancellationToken, out long pos, out int claim);
             try
             {
@@ -92,7 +91,6 @@ public sealed unsafe partial class IpcRing
         CancellationToken cancellationToken,
         Span<byte> destination)
     {
-        ThrowIfClosed();
         Enter();
         try
         {
@@ -117,8 +115,7 @@ public sealed unsafe partial class IpcRing
             }
             finally
             {
-                Free(slot, pos);
-                Unregister(OffReaderClaims, claim);
+                FreeMessage(slot, pos, claim);
                 CountReceived();
             }
 

@@ -272,9 +272,15 @@ public sealed unsafe partial class IpcRing : IpcChannel
         int length = *(int*)(slot + OffLength);
         var encoding = (IpcEncoding)slot[OffEncoding];
         byte[] payload = new ReadOnlySpan<byte>(slot + SlotHeader, length).ToArray();
+        FreeMessage(slot, pos, claim);
+        return new RawMessage(payload, length, encoding);
+    }
+
+    /// <summary>Frees a slot taken with <see cref="ClaimMessage"/> for the next round's producer, and drops the claim.</summary>
+    private void FreeMessage(byte* slot, long pos, int claim)
+    {
         Free(slot, pos);
         Unregister(OffReaderClaims, claim);
-        return new RawMessage(payload, length, encoding);
     }
 
     /// <summary>
@@ -327,8 +333,7 @@ public sealed unsafe partial class IpcRing : IpcChannel
                 var encoding = (IpcEncoding)slot[OffEncoding];
                 if ((uint)length > (uint)MessageSize || (byte)encoding > (byte)IpcEncoding.Json)
                 {
-                    Free(slot, pos);
-                    Unregister(OffReaderClaims, claim);
+                    FreeMessage(slot, pos, claim);
                     throw new IpcProtocolException("RingSlotInvalid",
                         $"A slot of the ring {Name} holds an impossible length ({length}) or encoding; the message "
                         + "was discarded.");
