@@ -94,6 +94,7 @@ public abstract partial class StreamChannel : IpcChannel
     public override IpcCapacity Capacity =>
         MeasureCapacity(() => IpcCapacity.OfBytes(Fd.GetPipeSize(_writeFd ?? _readFd!), "the pipe buffer (F_GETPIPE_SZ)"));
 
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the stack frame below is written before it is sent
     private protected override void SendCore(ReadOnlySpan<byte> payload, IpcEncoding encoding, in IpcWait wait)
     {
         Deadline deadline = wait.Deadline;
