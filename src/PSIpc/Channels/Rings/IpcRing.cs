@@ -51,7 +51,6 @@ public sealed unsafe partial class IpcRing : IpcChannel
 
     private static readonly bool CanSpin = Environment.ProcessorCount > 1;
     private static readonly long AbandonTicks = System.Diagnostics.Stopwatch.Frequency * 5;
-    private static readonly long SizeCheckTicks = System.Diagnostics.Stopwatch.Frequency / 1000;
 
     private readonly IpcSharedMemory _region;
     private readonly byte* _base;
