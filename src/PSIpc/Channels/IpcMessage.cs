@@ -13,8 +13,12 @@ public sealed class IpcMessage
         Length = length;
         Encoding = encoding;
         Channel = channel;
-        Timestamp = DateTimeOffset.Now;
+        _utcTicks = DateTime.UtcNow.Ticks;
     }
+
+    // The clock is read as UTC on every message and turned into local time only when asked: DateTimeOffset.Now's time
+    // zone lookup cost about 10 ns of a 125 ns small receive (PSIpc.Bench inprocess, receive alone).
+    private readonly long _utcTicks;
 
     /// <summary>The decoded body: a deserialized object, a string, or byte[].</summary>
     public object? Body { get; }
@@ -25,8 +29,8 @@ public sealed class IpcMessage
     /// <summary>The encoding the payload was decoded with.</summary>
     public IpcEncoding Encoding { get; }
 
-    /// <summary>When this process sent or received it.</summary>
-    public DateTimeOffset Timestamp { get; }
+    /// <summary>When this process sent or received it, in local time.</summary>
+    public DateTimeOffset Timestamp => new DateTimeOffset(_utcTicks, TimeSpan.Zero).ToLocalTime();
 
     /// <summary>Sent with -WaitForReceipt: when the receipt came back, that is when the receiver had taken the message.</summary>
     public DateTimeOffset? ReceiptTime { get; init; }
