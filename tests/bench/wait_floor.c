@@ -4,9 +4,13 @@
      cancel  the way PSIpc waits so that -Timeout, Ctrl+C and Close end a wait at once: a non-blocking receive, then on
              EAGAIN poll(2) on the object and an eventfd with a timeout, then the receive again (System V queues have
              nothing to poll: a receive with IPC_NOWAIT, then sched_yield between tries, as PSIpc does for 0.5 ms).
-   Sends are the same in both modes (they never wait here). The ratio block/cancel per mechanism is the best a
-   cancellable round trip can do against C's blocking one; tests/PSIpc.Bench/FINDINGS.md compares the API with it.
-   usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <round trips>      prints: <mech> <mode> p50 <µs>
+   Round trips never find a queue full, so their sends are the same in both modes. With oneway, the parent sends
+   <count> messages and the child takes them all, then answers once (as ipc_bench.c's oneway): then a send that
+   finds the object full blocks, or (cancel) polls for POLLOUT, or for System V retries with IPC_NOWAIT after a
+   sched_yield. The ratio block/cancel per mechanism is the best a cancellable wait can do against C's blocking one;
+   tests/PSIpc.Bench/FINDINGS.md compares the API with it. POSIX queues hold 10 messages of 8 KiB, as the benchmark's.
+   usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway]
+   prints: <mech> <mode> p50 <µs>   or, with oneway: <mech> <mode> oneway <messages/s>
    gcc -O2 -o out/bench/wait_floor tests/bench/wait_floor.c -lrt && taskset -c 1 out/bench/wait_floor posix cancel 20000 */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -59,11 +63,18 @@ static void receive(int fd, long t) {
 
 static void sendto_(int fd, long t) {
     char buf[SIZE] = { 0 };
-    int r;
-    if (m == SYSV) { qmsg.type = t; r = msgsnd(qid, &qmsg, SIZE, 0); }
-    else if (m == POSIX) r = mq_send(fd, buf, SIZE, 0);
-    else r = write(fd, buf, SIZE) == SIZE ? 0 : -1;
-    if (r < 0) die("send");
+    for (;;) {
+        int r;
+        if (m == SYSV) { qmsg.type = t; r = msgsnd(qid, &qmsg, SIZE, cancel ? IPC_NOWAIT : 0); }
+        else if (m == POSIX) r = mq_send(fd, buf, SIZE, 0);
+        else r = write(fd, buf, SIZE) == SIZE ? 0 : -1;
+        if (r == 0) return;
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN) die("send");
+        if (m == SYSV) { sched_yield(); continue; }
+        struct pollfd p[2] = { { fd, POLLOUT, 0 }, { ev, POLLIN, 0 } };
+        if (poll(p, 2, 60000) < 0 && errno != EINTR) die("poll");
+    }
 }
 
 static void nonblocking(int fd) { if (cancel && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl"); }
@@ -72,7 +83,8 @@ static int cmp(const void *a, const void *b) { double d = *(const double *)a - *
 
 int main(int argc, char **argv) {
     static const char *names[] = { "pipe", "unix", "tcp", "posix", "sysv" };
-    if (argc != 4) { fprintf(stderr, "usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <round trips>\n"); return 2; }
+    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway]\n"); return 2; }
+    int oneway = argc == 5 && !strcmp(argv[4], "oneway");
     m = (enum mech)-1;
     for (int i = 0; i < 5; i++) if (!strcmp(argv[1], names[i])) m = (enum mech)i;
     if ((int)m < 0) { fprintf(stderr, "unknown mechanism %s\n", argv[1]); return 2; }
@@ -120,7 +132,22 @@ int main(int argc, char **argv) {
     if (m == UNIX || m == TCP) in = out = child == 0 ? csock : psock;
     else if (child == 0) { in = down[0]; out = up[1]; }
     else { in = up[0]; out = down[1]; }
-    if (m != POSIX && m != SYSV) nonblocking(in);
+    if (m != POSIX && m != SYSV) { nonblocking(in); nonblocking(out); }
+    if (oneway) {
+        if (child == 0) {
+            for (int i = 0; i < n; i++) receive(in, 1);
+            sendto_(out, 2);
+            _exit(0);
+        }
+        double t = now();
+        for (int i = 0; i < n; i++) sendto_(out, 1);
+        receive(in, 2);
+        double seconds = now() - t;
+        waitpid(child, NULL, 0);
+        if (m == SYSV) msgctl(qid, IPC_RMID, NULL);
+        printf("%s %s oneway %.0f\n", names[m], argv[2], n / seconds);
+        return 0;
+    }
     if (child == 0) {
         for (int i = 0; i < n + 1000; i++) { receive(in, 1); sendto_(out, 2); }
         _exit(0);
