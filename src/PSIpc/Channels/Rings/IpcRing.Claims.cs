@@ -29,8 +29,9 @@ public sealed unsafe partial class IpcRing
 
     /// <summary>
     /// A peer that shrinks the object must get an error, not a SIGBUS that ends the session: its size is checked
-    /// (fstat) before slots are touched, at most once a millisecond or so, so a tight loop pays for no system call per
-    /// message. The clock is the coarse one (Environment.TickCount64, a few nanoseconds where the precise one costs 20-40).
+    /// (fstat) before slots are touched, at most once per tick of the coarse clock (Environment.TickCount64: 4 ms here,
+    /// by the kernel's HZ), so a tight loop pays for no system call per message. The precise clock (Stopwatch) made a
+    /// 16 B send and in-place receive in one thread cost 226-266 ns instead of 171-193 (PSIpc.Bench inprocess).
     /// </summary>
     private void CheckRegion()
     {
