@@ -18,7 +18,38 @@ internal static partial class InProcess
     [System.Runtime.InteropServices.SuppressGCTransition]
     private static unsafe partial nint WriteWithoutTransition(int fd, byte* buffer, nint count);
 
-    public static int Run(long count)
+    public static int Run(long count, string[]? parts)
+    {
+        bool Wanted(string part) => parts is null || Array.IndexOf(parts, part) >= 0;
+        if (Wanted("pipe"))
+        {
+            PipePairs(count);
+            SendOnly();
+        }
+
+        if (Wanted("queues"))
+        {
+            QueuePair("System V", SysVMessageQueue.Create(null));
+            string posixName = "/psipc-bench-inprocess-mq-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            QueuePair("POSIX", PosixMessageQueue.Create(posixName, maxMessages: 10, maxMessageSize: 8192));
+        }
+
+        if (Wanted("ring"))
+        {
+            RingAlone(16, 200_000);
+            RingAlone(64 * 1024, 20_000);
+        }
+
+        if (Wanted("signal"))
+        {
+            SignalDispatch();
+        }
+
+        return 0;
+    }
+
+    /// <summary>A 16 B send and receive on a pipe in one thread, 5 rounds of <paramref name="count"/>.</summary>
+    private static void PipePairs(long count)
     {
         using IpcPipe write = IpcPipe.Create(IpcDirection.Write);
         using IpcPipe read = IpcPipe.Connect(int.Parse(write.ClientHandle!, CultureInfo.InvariantCulture));
@@ -35,19 +66,14 @@ internal static partial class InProcess
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"channel send+receive: {watch.Elapsed.TotalNanoseconds / count:F0} ns"));
         }
-
-        SendOnly();
-        RingAlone(16, 200_000);
-        RingAlone(64 * 1024, 20_000);
-        SignalDispatch();
-        return 0;
     }
 
     /// <summary>
     /// The sender alone, layer by layer: 24-byte writes (a 16 B frame) into a pipe with a 1 MiB buffer, so no write
-    /// waits, made by a bare P/Invoke of write(2) (the runtime's floor; also without its GC transition), by Fd.Write (the descriptor lease and the EINTR
-    /// loop on top) and by SendPayload (the whole send); each round drains the pipe. Then the receiver alone, which takes
-    /// back what SendPayload sent (many per read). Prints the best round's mean of each.
+    /// waits, made by a bare P/Invoke of write(2) (the runtime's floor; also without its GC transition), by Fd.Write
+    /// (the descriptor lease and the EINTR loop on top) and by SendPayload (the whole send); each round drains the pipe.
+    /// Then the receiver alone, which takes back what SendPayload sent (many per read). Prints the best round's mean of
+    /// each.
     /// </summary>
     private static unsafe void SendOnly()
     {
@@ -126,6 +152,34 @@ internal static partial class InProcess
                 $"send alone (24-byte writes, nothing waits), best round's ns a message: P/Invoke write {best[0]:F0} "
                 + $"({best[4]:F0} without the GC transition), "
                 + $"Fd.Write {best[1]:F0}, SendPayload {best[2]:F0}; receive alone (the 20,000 sent): {best[3]:F0} ns"));
+        }
+    }
+
+    /// <summary>A 16 B send and receive on a queue in one thread, where nothing waits: the best round of 5 of 200,000.</summary>
+    private static void QueuePair(string kind, IpcMessageQueue queue)
+    {
+        try
+        {
+            byte[] payload = new byte[16];
+            double best = double.MaxValue;
+            for (int round = 0; round < 5; round++)
+            {
+                var watch = Stopwatch.StartNew();
+                for (int i = 0; i < 200_000; i++)
+                {
+                    queue.SendPayload(payload, IpcEncoding.Bytes);
+                    _ = queue.Receive(null, IpcEncoding.Bytes);
+                }
+
+                best = Math.Min(best, watch.Elapsed.TotalNanoseconds / 200_000);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind} queue send+receive in one thread: {best:F0} ns"));
+        }
+        finally
+        {
+            queue.Remove();
+            queue.Dispose();
         }
     }
 

@@ -7,8 +7,9 @@ using PSIpc.Bench;
 //     the .NET API and the cmdlets, repeated, then out/bench/report.md and report.png.
 // PSIpc.Bench api <mechanism> rt|oneway <size> <count>
 //     the .NET API column alone; prints <seconds> <p50 ns> <p99 ns> like tests/bench/ipc_bench.c.
-// PSIpc.Bench inprocess <count>
-//     the module's own cost per message on a pipe in one thread (nothing waits), and the runtime's signal dispatch.
+// PSIpc.Bench inprocess <count> [pipe,queues,ring,signal]
+//     the module's own cost per message in one thread (nothing waits): pipe pairs and the sender layer by layer, queue
+//     pairs, the ring; and the runtime's signal dispatch (which spins for minutes under perf: leave it out there).
 // PSIpc.Bench report <results.tsv> <out dir>
 //     rebuilds the report from a results file.
 // api-child and api-signal-child are the peers the api mode starts.
@@ -27,8 +28,8 @@ internal static class Program
                 return 0;
             case "api" when args.Length == 5:
                 return ApiBench.Parent(args[1], args[2] == "rt", Int(args[3]), Long(args[4]));
-            case "inprocess" when args.Length == 2:
-                return InProcess.Run(Long(args[1]));
+            case "inprocess" when args.Length is 2 or 3:
+                return InProcess.Run(Long(args[1]), args.Length == 3 ? args[2].Split(',') : null);
             case "api-child" when args.Length >= 6:
                 return ApiBench.Child(args[1], args[2] == "rt", Int(args[3]), Long(args[4]), args[5..]);
             case "api-signal-child" when args.Length == 3:
@@ -36,7 +37,7 @@ internal static class Program
             default:
                 Console.Error.WriteLine("usage: PSIpc.Bench all [--reps N] [--scale F] [--out DIR] [--only pipe,fifo,...,statement]");
                 Console.Error.WriteLine("       PSIpc.Bench api pipe|fifo|sysv|posix|unix|tcp|ring|signal rt|oneway <size> <count>");
-                Console.Error.WriteLine("       PSIpc.Bench inprocess <count>");
+                Console.Error.WriteLine("       PSIpc.Bench inprocess <count> [pipe,queues,ring,signal]");
                 Console.Error.WriteLine("       PSIpc.Bench report <results.tsv> <out dir>");
                 return 2;
         }

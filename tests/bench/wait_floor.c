@@ -9,8 +9,10 @@
    finds the object full blocks, or (cancel) polls for POLLOUT, or for System V retries with IPC_NOWAIT after a
    sched_yield. The ratio block/cancel per mechanism is the best a cancellable wait can do against C's blocking one;
    tests/PSIpc.Bench/FINDINGS.md compares the API with it. POSIX queues hold 10 messages of 8 KiB, as the benchmark's.
-   usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway]
-   prints: <mech> <mode> p50 <µs>   or, with oneway: <mech> <mode> oneway <messages/s>
+   With inprocess (pipe, posix, sysv): no child; the parent sends and then receives each message itself, so nothing
+   ever waits: the system calls' own cost, which PSIpc.Bench inprocess compares the module's send and receive with.
+   usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway|inprocess]
+   prints: <mech> <mode> p50 <µs>, or <mech> <mode> oneway <messages/s>, or <mech> <mode> inprocess <ns a pair>
    gcc -O2 -o out/bench/wait_floor tests/bench/wait_floor.c -lrt && taskset -c 1 out/bench/wait_floor posix cancel 20000 */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -83,8 +85,9 @@ static int cmp(const void *a, const void *b) { double d = *(const double *)a - *
 
 int main(int argc, char **argv) {
     static const char *names[] = { "pipe", "unix", "tcp", "posix", "sysv" };
-    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway]\n"); return 2; }
+    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway|inprocess]\n"); return 2; }
     int oneway = argc == 5 && !strcmp(argv[4], "oneway");
+    int inprocess = argc == 5 && !strcmp(argv[4], "inprocess");
     m = (enum mech)-1;
     for (int i = 0; i < 5; i++) if (!strcmp(argv[1], names[i])) m = (enum mech)i;
     if ((int)m < 0) { fprintf(stderr, "unknown mechanism %s\n", argv[1]); return 2; }
@@ -125,6 +128,19 @@ int main(int argc, char **argv) {
     } else {
         qid = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
         if (qid < 0) die("msgget");
+    }
+    if (inprocess) {
+        if (m == UNIX || m == TCP) { fprintf(stderr, "inprocess takes pipe, posix or sysv\n"); return 2; }
+        double best = 1e9;
+        for (int round = 0; round < 5; round++) {
+            double t = now();
+            for (int i = 0; i < n; i++) { sendto_(down[1], 1); receive(down[0], 1); }
+            double per = (now() - t) / n * 1e9;
+            if (per < best) best = per;
+        }
+        if (m == SYSV) msgctl(qid, IPC_RMID, NULL);
+        printf("%s %s inprocess %.0f\n", names[m], argv[2], best);
+        return 0;
     }
     pid_t child = fork();
     if (child < 0) die("fork");
