@@ -85,7 +85,10 @@ static int cmp(const void *a, const void *b) { double d = *(const double *)a - *
 
 int main(int argc, char **argv) {
     static const char *names[] = { "pipe", "unix", "tcp", "posix", "sysv" };
-    if (argc != 4 && argc != 5) { fprintf(stderr, "usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway|inprocess]\n"); return 2; }
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: wait_floor pipe|unix|tcp|posix|sysv block|cancel <count> [oneway|inprocess]\n");
+        return 2;
+    }
     int oneway = argc == 5 && !strcmp(argv[4], "oneway");
     int inprocess = argc == 5 && !strcmp(argv[4], "inprocess");
     m = (enum mech)-1;
