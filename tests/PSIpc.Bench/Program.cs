@@ -10,6 +10,7 @@ using PSIpc.Bench;
 // PSIpc.Bench inprocess <count> [pipe,queues,ring,signal]
 //     the module's own cost per message in one thread (nothing waits): pipe pairs and the sender layer by layer, queue
 //     pairs, the ring; and the runtime's signal dispatch (which spins for minutes under perf: leave it out there).
+//     FINDINGS.md's figures come from all parts in one run: a part run alone starts with less of the code optimized.
 // PSIpc.Bench report <results.tsv> <out dir>
 //     rebuilds the report from a results file.
 // api-child and api-signal-child are the peers the api mode starts.
