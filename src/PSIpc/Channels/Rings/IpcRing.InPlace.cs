@@ -94,13 +94,13 @@ public sealed unsafe partial class IpcRing
         Enter();
         try
         {
-            byte* slot = ClaimMessage(noWait, Deadline.After(timeout), cancellationToken, out long pos, out int claim);
+            byte* slot = ClaimMessage(
+                noWait, Deadline.After(timeout), cancellationToken, out long pos, out int claim, out int length, out _);
             if (slot == null)
             {
                 return -1;
             }
 
-            int length = *(int*)(slot + OffLength);
             try
             {
                 var source = new ReadOnlySpan<byte>(slot + SlotHeader, length);

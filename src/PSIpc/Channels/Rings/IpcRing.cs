@@ -262,14 +262,13 @@ public sealed unsafe partial class IpcRing : IpcChannel
     /// <summary>Takes one message into a new array.</summary>
     private RawMessage? ReceiveSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken)
     {
-        byte* slot = ClaimMessage(noWait, deadline, cancellationToken, out long pos, out int claim);
+        byte* slot = ClaimMessage(
+            noWait, deadline, cancellationToken, out long pos, out int claim, out int length, out IpcEncoding encoding);
         if (slot == null)
         {
             return null;
         }
 
-        int length = *(int*)(slot + OffLength);
-        var encoding = (IpcEncoding)slot[OffEncoding];
         byte[] payload = new ReadOnlySpan<byte>(slot + SlotHeader, length).ToArray();
         FreeMessage(slot, pos, claim);
         return new RawMessage(payload, length, encoding);
@@ -284,10 +283,20 @@ public sealed unsafe partial class IpcRing : IpcChannel
 
     /// <summary>
     /// Waits for the next published message and owns its slot (Reading) until the caller frees it; null when
-    /// <paramref name="noWait"/> found none. A slot with an impossible length or encoding is freed and reported.
+    /// <paramref name="noWait"/> found none. A slot with an impossible length or encoding is freed and reported; the
+    /// length and encoding given back are the ones checked, read once, as the slot's memory is shared with every peer.
     /// </summary>
-    private byte* ClaimMessage(bool noWait, Deadline deadline, CancellationToken cancellationToken, out long pos, out int claim)
+    private byte* ClaimMessage(
+        bool noWait,
+        Deadline deadline,
+        CancellationToken cancellationToken,
+        out long pos,
+        out int claim,
+        out int length,
+        out IpcEncoding encoding)
     {
+        length = 0;
+        encoding = default;
         while (true)
         {
             if (!Take(OffItems, noWait, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout",
@@ -328,8 +337,8 @@ public sealed unsafe partial class IpcRing : IpcChannel
                     break;
                 }
 
-                int length = *(int*)(slot + OffLength);
-                var encoding = (IpcEncoding)slot[OffEncoding];
+                length = *(int*)(slot + OffLength);
+                encoding = (IpcEncoding)slot[OffEncoding];
                 if ((uint)length > (uint)MessageSize || (byte)encoding > (byte)IpcEncoding.Json)
                 {
                     FreeMessage(slot, pos, claim);
