@@ -82,7 +82,7 @@ Describe 'a ring as a bounded buffer' {
 
     It 'fails at once when full with -NoWait, times out without it, and goes on once drained' {
         1..4 | Send-IpcMessage $r -Encoding Text -NoWait
-        $err = { Send-IpcMessage $r 'x' -Encoding Text -NoWait } | Should -Throw -ErrorId 'sem_trywait,EAGAIN,*' -PassThru
+        $err = { Send-IpcMessage $r 'x' -Encoding Text -NoWait } | Should -Throw -ErrorId 'IpcRing.Send,EAGAIN,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'ResourceBusy'
         $err = { Send-IpcMessage $r 'x' -Encoding Text -Timeout 0.2 } | Should -Throw -ErrorId 'SendTimeout,*' -PassThru
         $err.CategoryInfo.Category | Should -Be 'OperationTimeout'

@@ -44,6 +44,10 @@ internal static class Syscall
         }
     }
 
+    /// <summary>Whether <paramref name="errno"/> says a signal interrupted the call (for calls that must not be
+    /// repeated as they are, such as a wait with a relative timeout whose caller looks again anyway).</summary>
+    public static bool IsInterrupted(int errno) => errno == Native.Errno.EINTR;
+
     /// <summary>Throws a <see cref="NativeException"/> naming <paramref name="function"/> when <paramref
     /// name="result"/> is negative (calls EINTR cannot interrupt).</summary>
     public static long Check(string function, long result) =>

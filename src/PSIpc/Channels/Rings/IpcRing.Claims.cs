@@ -4,7 +4,7 @@ using PSIpc.Native;
 
 namespace PSIpc;
 
-/// <summary>The claim tables and the orphan table in the ring's header: who holds which slot, and positions handed on.</summary>
+/// <summary>The claim tables in the ring's header: who holds which slot.</summary>
 public sealed unsafe partial class IpcRing
 {
     private void Enter()
@@ -57,7 +57,7 @@ public sealed unsafe partial class IpcRing
     private void Free(byte* slot, long pos)
     {
         Volatile.Write(ref *(long*)slot, pos + Slots);
-        Semaphores.Post((IntPtr)(_base + OffSpaces));
+        Wake(OffSpaces);
     }
 
     /// <summary>Records (position, this process) in a claims table; the entry's index, or -1 when the table is full.</summary>
@@ -88,15 +88,6 @@ public sealed unsafe partial class IpcRing
         }
     }
 
-    /// <summary>Marks this process's claim as given up, so the others need not wait for it.</summary>
-    private void MarkGaveUp(int table, int index)
-    {
-        if (index >= 0)
-        {
-            Volatile.Write(ref ((long*)(_base + table))[(index * ClaimStride) + 1], GaveUp);
-        }
-    }
-
     /// <summary>Who holds the claim on <paramref name="pos"/> in a claims table, and where (-1 when unknown).</summary>
     private Holder HolderOf(int table, long pos, out int index)
     {
@@ -115,11 +106,6 @@ public sealed unsafe partial class IpcRing
             }
 
             index = i;
-            if (pid == GaveUp)
-            {
-                return Holder.GaveUp;
-            }
-
             return pid == _pid || SignalsNative.ProcessExists((int)pid) ? Holder.Alive : Holder.Dead;
         }
 
@@ -141,75 +127,10 @@ public sealed unsafe partial class IpcRing
         }
     }
 
-    /// <summary>A consumer leaving before its message came: the position goes to the next consumer, with the item token.</summary>
-    private void GiveUpPosition(long pos, int claim)
-    {
-        long* orphans = (long*)(_base + OffOrphans);
-        bool handedOn = false;
-        for (int i = 0; i < OrphanSlots && !handedOn; i++)
-        {
-            if (Interlocked.CompareExchange(ref orphans[i], pos + 1, 0) == 0)
-            {
-                Interlocked.Increment(ref *(long*)(_base + OffOrphanCount));
-                handedOn = true;
-            }
-        }
-
-        if (handedOn)
-        {
-            Unregister(OffReaderClaims, claim);
-        }
-        else
-        {
-            // The orphan table is full: the message at this position will be lost; the next producer frees the slot.
-            MarkGaveUp(OffReaderClaims, claim);
-        }
-
-        Semaphores.Post((IntPtr)(_base + OffItems));
-    }
-
-    private bool TryAdoptOrphan(out long pos)
-    {
-        pos = 0;
-        if (Volatile.Read(ref *(long*)(_base + OffOrphanCount)) == 0)
-        {
-            return false;
-        }
-
-        long* orphans = (long*)(_base + OffOrphans);
-        for (int i = 0; i < OrphanSlots; i++)
-        {
-            long entry = Volatile.Read(ref orphans[i]);
-            if (entry != 0 && Interlocked.CompareExchange(ref orphans[i], 0, entry) == entry)
-            {
-                Interlocked.Decrement(ref *(long*)(_base + OffOrphanCount));
-                pos = entry - 1;
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool IsOrphan(long pos)
-    {
-        long* orphans = (long*)(_base + OffOrphans);
-        for (int i = 0; i < OrphanSlots; i++)
-        {
-            if (Volatile.Read(ref orphans[i]) == pos + 1)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private enum Holder
     {
         Unknown,
         Alive,
         Dead,
-        GaveUp,
     }
 }

@@ -36,8 +36,8 @@ public sealed unsafe partial class IpcRing
             }
             catch
             {
-                // Consumers skip a position whose producer gave up, as after a send's timeout.
-                MarkGaveUp(OffWriterClaims, claim);
+                // The slot goes out marked as given up: consumers free it and take the next message.
+                Publish(slot, pos, claim, GaveUpLength, IpcEncoding.Bytes);
                 throw;
             }
 

@@ -1,236 +1,177 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using PSIpc.Native;
 
 namespace PSIpc;
 
-/// <summary>How the ring waits: for a token of its semaphores, and for a slot whose owner is still at work.</summary>
+/// <summary>How the ring waits: a short spin, then sleeps on an eventcount in the header that the other side wakes.</summary>
 public sealed unsafe partial class IpcRing
 {
-    /// <summary>
-    /// A producer's wait for its slot to be freed by the previous round's consumer; then it owns the slot (Writing).
-    /// False when a consumer skipped the position meanwhile. A dead consumer's slot is taken over; a live one's never;
-    /// the wait honours the deadline, Ctrl+C and Close, and on leaving marks the claim given up so consumers skip it.
-    /// </summary>
-    private bool WaitForFreeSlot(byte* slot, long pos, int claim, Deadline deadline, CancellationToken cancellationToken)
-    {
-        long previous = pos - Slots;
-        var wait = new SlotWait(this, deadline, cancellationToken, sending: true);
-        while (true)
-        {
-            long seq = Volatile.Read(ref *(long*)slot);
-            if (seq == pos && Interlocked.CompareExchange(ref *(long*)slot, pos | Writing, pos) == pos)
-            {
-                return true;
-            }
+    private const int SpinRounds = 200;
 
-            if ((seq & ~Flags) > pos)
+    private static readonly bool CanSpin = Environment.ProcessorCount > 1;
+    private static readonly long AbandonTicks = Stopwatch.Frequency * 5;
+
+    /// <summary>
+    /// Wakes the side that sleeps on the eventcount at <paramref name="offset"/>, if any: after a slot was published
+    /// or freed. The fence orders that store before the read of the sleepers' count, as a sleeper counts itself in
+    /// before it looks at the slots once more (so one of the two always sees the other); with no sleeper this costs
+    /// the fence and a read, and no system call.
+    /// </summary>
+    private void Wake(int offset)
+    {
+        int* eventcount = (int*)(_base + offset);
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref eventcount[1]) != 0)
+        {
+            Interlocked.Increment(ref eventcount[0]);
+            Futex.WakeAll(eventcount);
+        }
+    }
+
+    /// <summary>
+    /// One process's wait for the ring to change: <see cref="SpinRounds"/> short spins (not with one CPU, where spinning
+    /// takes the very time the other side needs: a round trip pinned to one CPU took 163 µs with a spin), then sleeps
+    /// on the eventcount, in slices, so the deadline, Ctrl+C and Close end it and a dead owner is noticed. Before a
+    /// sleep the waiter counts itself in and its caller looks at the slots once more, so no wake is missed.
+    /// </summary>
+    private struct RingWait
+    {
+        private readonly IpcRing _ring;
+        private readonly int* _eventcount;
+        private readonly Deadline _deadline;
+        private readonly CancellationToken _cancellation;
+        private int _rounds;
+        private int _ticket;
+        private bool _counted;
+        private long _checkedAt;
+        private long _watchedPos;
+        private long _watchedSeq;
+        private long _watchedSince;
+
+        public RingWait(IpcRing ring, int offset, Deadline deadline, CancellationToken cancellation)
+        {
+            _ring = ring;
+            _eventcount = (int*)(ring._base + offset);
+            _deadline = deadline;
+            _cancellation = cancellation;
+            _rounds = CanSpin ? 0 : SpinRounds;
+            _ticket = 0;
+            _counted = false;
+            _checkedAt = 0;
+            _watchedPos = -1;
+            _watchedSeq = -1;
+            _watchedSince = 0;
+        }
+
+        public enum Reason
+        {
+            Full,
+            ConsumerHolds,
+            Empty,
+            ProducerHolds,
+        }
+
+        /// <summary>Whether to look at the owner of the slot waited for: once spinning is over, once per tick of the
+        /// coarse clock.</summary>
+        public bool ShouldCheckOwner()
+        {
+            if (_rounds < SpinRounds)
             {
                 return false;
             }
 
-            if ((seq & ~Reading) == previous + 1 && wait.ShouldCheckOwner() && Volatile.Read(ref *(long*)(_base + OffDequeue)) > previous)
+            long now = Environment.TickCount64;
+            if (now == _checkedAt)
             {
-                Holder reader = HolderOf(OffReaderClaims, previous, out int index);
-                bool takeOver = reader switch
-                {
-                    Holder.Dead => wait.Elapsed > System.Diagnostics.Stopwatch.Frequency / 10,
-                    Holder.Unknown or Holder.GaveUp => !IsOrphan(previous) && wait.Elapsed > AbandonTicks,
-                    _ => false,
-                };
-                if (takeOver && Interlocked.CompareExchange(ref *(long*)slot, pos | Writing, seq) == seq)
-                {
-                    ClearClaim(OffReaderClaims, index, previous);
-                    return true;
-                }
+                return false;
             }
 
-            if (!wait.Pause(out Exception? stop))
-            {
-                MarkGaveUp(OffWriterClaims, claim);
-                throw stop!;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A consumer's wait for the message at its position; then it owns the slot (Reading). A dead or departed
-    /// producer's position is a hole, freed here; a live producer's is waited for within the deadline, and on leaving
-    /// the position goes to the next consumer.
-    /// </summary>
-    private SlotState WaitForMessage(byte* slot, long pos, int claim, Deadline deadline, CancellationToken cancellationToken)
-    {
-        var wait = new SlotWait(this, deadline, cancellationToken, sending: false);
-        while (true)
-        {
-            long seq = Volatile.Read(ref *(long*)slot);
-            if (seq == pos + 1 && Interlocked.CompareExchange(ref *(long*)slot, (pos + 1) | Reading, pos + 1) == pos + 1)
-            {
-                return SlotState.Published;
-            }
-
-            if ((seq & ~Flags) > pos + 1)
-            {
-                return SlotState.Lost;
-            }
-
-            if ((seq & ~Writing) == pos && wait.ShouldCheckOwner())
-            {
-                Holder writer = HolderOf(OffWriterClaims, pos, out int index);
-                bool skip = writer switch
-                {
-                    Holder.GaveUp => true,
-                    Holder.Dead => wait.Elapsed > System.Diagnostics.Stopwatch.Frequency / 10,
-                    Holder.Unknown => seq == pos && wait.Elapsed > AbandonTicks,
-                    _ => false,
-                };
-                if (skip && Interlocked.CompareExchange(ref *(long*)slot, pos + Slots, seq) == seq)
-                {
-                    ClearClaim(OffWriterClaims, index, pos);
-                    return SlotState.Hole;
-                }
-            }
-
-            if (!wait.Pause(out Exception? stop))
-            {
-                GiveUpPosition(pos, claim);
-                throw stop!;
-            }
-        }
-    }
-
-    /// <summary>Takes a token from the semaphore at <paramref name="offset"/>: at once, or in slices that
-    /// honour the deadline and Ctrl+C.</summary>
-    private bool Take(int offset, bool noWait, Deadline deadline, CancellationToken cancellationToken, Func<IpcTimeoutException> timeout)
-    {
-        ThrowIfClosed();
-        var sem = (IntPtr)(_base + offset);
-        if (Semaphores.TryWait(sem))
-        {
+            _checkedAt = now;
             return true;
         }
 
-        if (noWait)
+        /// <summary>Ticks since this wait first saw the slot of <paramref name="pos"/> with the sequence <paramref name="seq"/>:
+        /// how long its owner has not moved, as far as this process knows.</summary>
+        public long Unmoved(long pos, long seq)
         {
-            return false;
-        }
-
-        // The other side is usually a few microseconds away: spin briefly before sleeping in the kernel, unless this
-        // process may run on one CPU only, where spinning takes the very time the other side needs (a round trip
-        // pinned to one CPU took 163 µs with the spin and C's 4 µs ring needs none).
-        for (int spin = 0; CanSpin && spin < SpinTries; spin++)
-        {
-            Thread.SpinWait(30);
-            if (Semaphores.TryWait(sem))
+            long now = Stopwatch.GetTimestamp();
+            if (pos != _watchedPos || seq != _watchedSeq)
             {
-                return true;
-            }
-        }
-
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ThrowIfClosed();
-            int left = deadline.RemainingMilliseconds();
-            if (left == 0)
-            {
-                throw timeout();
+                _watchedPos = pos;
+                _watchedSeq = seq;
+                _watchedSince = now;
             }
 
-            if (Semaphores.TimedWait(sem, left < 0 ? Slice : Math.Min(Slice, left)))
-            {
-                return true;
-            }
-        }
-    }
-
-    private enum SlotState
-    {
-        Published,
-        Hole,
-        Lost,
-    }
-
-    /// <summary>
-    /// The wait of one process for another's slot: a short spin, then yields, then 1 ms sleeps (a stopped peer costs
-    /// the others no CPU); the deadline, Ctrl+C and Close end it. Owners are checked every 256 rounds once spinning ends.
-    /// </summary>
-    private struct SlotWait
-    {
-        private readonly IpcRing _ring;
-        private readonly Deadline _deadline;
-        private readonly CancellationToken _cancellation;
-        private readonly bool _sending;
-        private long _start;
-        private int _rounds;
-
-        public SlotWait(IpcRing ring, Deadline deadline, CancellationToken cancellation, bool sending)
-        {
-            _ring = ring;
-            _sending = sending;
-            _deadline = deadline;
-            _cancellation = cancellation;
-            _start = 0;
-            _rounds = 0;
+            return now - _watchedSince;
         }
 
-        /// <summary>Ticks since the wait left its spin.</summary>
-        public readonly long Elapsed => _start == 0 ? 0 : System.Diagnostics.Stopwatch.GetTimestamp() - _start;
-
-        public readonly bool ShouldCheckOwner() => _rounds >= 1000 && ((_rounds & 0xFF) == 0 || _rounds > 1200);
-
-        public bool Pause(out Exception? stop)
+        /// <summary>Waits a little; throws when the deadline passed, Ctrl+C was pressed or the ring was closed.</summary>
+        public void Pause(Reason reason)
         {
-            stop = null;
-            _rounds++;
-            if (_rounds < 1000)
+            if (_rounds < SpinRounds)
             {
+                _rounds++;
                 Thread.SpinWait(20);
-                return true;
-            }
-
-            if (_start == 0)
-            {
-                _start = System.Diagnostics.Stopwatch.GetTimestamp();
+                return;
             }
 
             if (_cancellation.IsCancellationRequested)
             {
-                stop = new OperationCanceledException(_cancellation);
-                return false;
+                throw new OperationCanceledException(_cancellation);
             }
 
             if (!_ring.IsOpen)
             {
-                stop = new ObjectDisposedException(_ring.ToString(), "The ring was closed.");
-                return false;
+                throw new ObjectDisposedException(_ring.ToString(), "The ring was closed.");
             }
 
-            if (_deadline.RemainingMilliseconds() == 0)
+            int left = _deadline.RemainingMilliseconds();
+            if (left == 0)
             {
-                stop = _sending
-                    ? new IpcTimeoutException("SendTimeout",
-                        $"The ring {_ring.Name} waited {_deadline.Timeout} for a consumer that holds the slot this "
-                        + "message needs and is alive but not moving (stopped with SIGSTOP or Ctrl+Z, or very slow). "
-                        + "This message was not sent; resume that process (kill -CONT), or raise -Timeout.")
-                    : new IpcTimeoutException("ReceiveTimeout",
-                        $"The ring {_ring.Name} waited {_deadline.Timeout} for a producer that is writing the next "
-                        + "message and is alive but not moving (stopped with SIGSTOP or Ctrl+Z, or very slow). That "
-                        + "message is not lost: the next receive gets it. Resume that process (kill -CONT), or raise "
-                        + "-Timeout.");
-                return false;
+                throw TimedOut(reason);
             }
 
-            if (_rounds < 1200)
+            if (!_counted)
             {
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.Sleep(1);
+                // Count in first; the caller looks once more before the sleep, which ends at once if a wake came between.
+                _ticket = Volatile.Read(ref _eventcount[0]);
+                Interlocked.Increment(ref _eventcount[1]);
+                _counted = true;
+                return;
             }
 
-            return true;
+            Futex.Wait(_eventcount, _ticket, left < 0 ? Slice : Math.Min(Slice, left));
+            Leave();
         }
+
+        /// <summary>Counts this waiter out of the eventcount, when it counted itself in.</summary>
+        public void Leave()
+        {
+            if (_counted)
+            {
+                Interlocked.Decrement(ref _eventcount[1]);
+                _counted = false;
+            }
+        }
+
+        private readonly IpcTimeoutException TimedOut(Reason reason) => reason switch
+        {
+            Reason.Full => new IpcTimeoutException("SendTimeout",
+                $"The ring {_ring.Name} stayed full for {_deadline.Timeout}: no one is receiving. Start a consumer, "
+                + "or raise -Timeout."),
+            Reason.ConsumerHolds => new IpcTimeoutException("SendTimeout",
+                $"The ring {_ring.Name} waited {_deadline.Timeout} for a consumer that holds the slot this message "
+                + "needs and is alive but not moving (stopped with SIGSTOP or Ctrl+Z, or very slow). This message was "
+                + "not sent; resume that process (kill -CONT), or raise -Timeout."),
+            Reason.ProducerHolds => new IpcTimeoutException("ReceiveTimeout",
+                $"The ring {_ring.Name} waited {_deadline.Timeout} for a producer that is writing the next message "
+                + "and is alive but not moving (stopped with SIGSTOP or Ctrl+Z, or very slow). That message is not "
+                + "lost: the next receive gets it. Resume that process (kill -CONT), or raise -Timeout."),
+            _ => new IpcTimeoutException("ReceiveTimeout",
+                $"No message arrived in the ring {_ring.Name} within {_deadline.Timeout}. Check that a producer is "
+                + "running, or raise -Timeout."),
+        };
     }
 }

@@ -6,34 +6,33 @@ namespace PSIpc;
 
 /// <summary>
 /// A bounded ring buffer in POSIX shared memory: the textbook bounded buffer with process-shared synchronization,
-/// for several producers and several consumers at once. Slots follow Vyukov's bounded MPMC queue (a sequence number
-/// per slot, positions claimed with an atomic increment); two process-shared semaphores in the header count full and
-/// free slots, so a producer waits while the ring is full and a consumer while it is empty, without spinning.
+/// for several producers and several consumers at once. Slots follow Vyukov's bounded MPMC queue: a sequence number
+/// per slot says whether it is free for the producer of a position or holds that position's message, and a position
+/// is claimed with a compare-and-swap only once its slot is ready, so the fast path is a few atomic operations on
+/// memory both sides touch anyway, with no system call and no semaphore. A side that finds the ring full (or empty)
+/// spins briefly, then sleeps on a futex word in the header (an eventcount per direction); the other side calls
+/// futex(2) to wake it only when someone sleeps there.
 /// <para>
 /// Each claim of a slot is recorded in the header, in a claim table per direction, as (position, process id), so the
 /// others can tell a slow owner from a dead one. A slot whose owner is alive (running, stopped with SIGSTOP, or slow)
 /// is never taken over: the others wait for it, within their own -Timeout. A dead owner's slot is recovered: a producer
 /// killed before publishing leaves a hole that consumers skip; a consumer killed while reading loses that one message,
-/// and the next producer frees the slot. A producer that times out gives its position up (consumers skip it: its
-/// message was not sent); a consumer that times out after claiming a position hands the position to the next consumer
-/// (an orphan table in the header), so the message is still delivered exactly once. Only a process stopped or killed in
-/// the two instructions between claiming a position and recording the claim is treated as dead after 5 seconds.
+/// and the next producer frees the slot. As positions are claimed only when ready, a wait that times out or is
+/// cancelled holds nothing: a producer's message was not sent, a consumer took nothing. Only a process stopped or
+/// killed in the two instructions between claiming a position and recording the claim is treated as dead after 5 s.
 /// </para>
 /// </summary>
 public sealed unsafe partial class IpcRing : IpcChannel
 {
     private const ulong Magic = 0x474E5243_50495350; // "PSIPCRNG" little-endian
-    private const int Version = 2;
+    private const int Version = 3;
     private const int OffCapacity = 12;
     private const int OffSlotSize = 16;
     private const int OffMessageSize = 20;
     private const int OffEnqueue = 64;
     private const int OffDequeue = 128;
-    private const int OffItems = 192;
-    private const int OffOrphanCount = 224;
-    private const int OffSpaces = 256;
-    private const int OffOrphans = 320; // positions + 1 that a consumer gave up on (0: empty), for the next consumer
-    private const int OrphanSlots = 16;
+    private const int OffItems = 192; // the consumers' eventcount: (ticket, sleepers), two ints; see Wake
+    private const int OffSpaces = 256; // the producers' eventcount
     private const int ClaimSlots = 64; // per table: (position + 1, process id) of every claim in progress, a cache line each
     private const int ClaimStride = 8; // longs: entries of different processes never share a cache line
     private const int OffWriterClaims = 448;
@@ -42,15 +41,11 @@ public sealed unsafe partial class IpcRing : IpcChannel
     private const int SlotHeader = 64; // seq, length, encoding: a cache line of its own, so payloads are 64-byte aligned
     private const int OffLength = 8;
     private const int OffEncoding = 12;
-    private const int GaveUp = -1; // the process id of a claim its owner gave up
+    private const int GaveUpLength = -1; // the length of a slot whose producer gave it up (SendInPlace's writer threw)
     private const long Writing = 1L << 62; // seq flags: the slot's producer or consumer owns it now; no one else touches it
     private const long Reading = 1L << 61;
     private const long Flags = Writing | Reading;
     private const int Slice = 50;
-    private const int SpinTries = 100;
-
-    private static readonly bool CanSpin = Environment.ProcessorCount > 1;
-    private static readonly long AbandonTicks = System.Diagnostics.Stopwatch.Frequency * 5;
 
     private readonly IpcSharedMemory _region;
     private readonly byte* _base;
@@ -125,7 +120,8 @@ public sealed unsafe partial class IpcRing : IpcChannel
             throw new ArgumentOutOfRangeException(nameof(messageSize), $"A ring message is 1 byte to 64 MiB; {messageSize} is not.");
         }
 
-        int slots = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity);
+        // Two slots at least: with one, a freed slot's sequence (position + slots) would read as the next message.
+        int slots = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity));
         int slotSize = (SlotHeader + messageSize + 63) & ~63;
         long size = OffSlots + ((long)slots * slotSize);
         IpcSharedMemory region = IpcSharedMemory.CreatePosix(name, size, mode);
@@ -136,8 +132,6 @@ public sealed unsafe partial class IpcRing : IpcChannel
             *(int*)(b + OffCapacity) = slots;
             *(int*)(b + OffSlotSize) = slotSize;
             *(int*)(b + OffMessageSize) = messageSize;
-            Semaphores.Init((IntPtr)(b + OffItems), processShared: true, 0);
-            Semaphores.Init((IntPtr)(b + OffSpaces), processShared: true, (uint)slots);
             for (long i = 0; i < slots; i++)
             {
                 *(long*)(b + OffSlots + (i * slotSize)) = i;
@@ -223,133 +217,96 @@ public sealed unsafe partial class IpcRing : IpcChannel
         }
     }
 
-    /// <summary>Waits for a free slot and owns it (Writing) until <see cref="Publish"/>.</summary>
+    /// <summary>
+    /// Claims the next position once its slot is free, and owns the slot (Writing) until <see cref="Publish"/>. While
+    /// the slot still holds the previous round's message the ring is full: with <paramref name="noWait"/> that is
+    /// ResourceBusy, otherwise this waits (see <see cref="RingWait"/>), taking over the slot of a dead consumer.
+    /// </summary>
     private byte* ClaimFreeSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken, out long pos, out int claim)
     {
-        while (true)
+        var wait = new RingWait(this, OffSpaces, deadline, cancellationToken);
+        try
         {
-            if (!Take(OffSpaces, noWait, deadline, cancellationToken, () => new IpcTimeoutException("SendTimeout",
-                $"The ring {Name} stayed full for {deadline.Timeout}: no one is receiving. Start a consumer, or "
-                + "raise -Timeout.")))
+            long* enqueue = (long*)(_base + OffEnqueue);
+            while (true)
             {
-                throw new NativeException("sem_trywait", Errno.EAGAIN, $"The ring {Name} is full ({Slots} messages).");
-            }
+                pos = Volatile.Read(ref *enqueue);
+                byte* slot = Slot(pos);
+                long seq = Volatile.Read(ref *(long*)slot);
+                if (seq == pos)
+                {
+                    if (Interlocked.CompareExchange(ref *enqueue, pos + 1, pos) == pos)
+                    {
+                        claim = Register(OffWriterClaims, pos);
+                        if (Interlocked.CompareExchange(ref *(long*)slot, pos | Writing, pos) == pos)
+                        {
+                            return slot;
+                        }
 
-            CheckRegion();
-            pos = Interlocked.Increment(ref *(long*)(_base + OffEnqueue)) - 1;
-            byte* slot = Slot(pos);
-            claim = Register(OffWriterClaims, pos);
-            if (WaitForFreeSlot(slot, pos, claim, deadline, cancellationToken))
-            {
-                return slot;
-            }
+                        // A consumer skipped this position, taking this process for dead (see the class notes): claim anew.
+                        Unregister(OffWriterClaims, claim);
+                    }
 
-            // A consumer skipped this position, taking this process for dead (see the class notes): claim anew.
-            Unregister(OffWriterClaims, claim);
+                    continue;
+                }
+
+                if ((seq & ~Flags) >= pos)
+                {
+                    continue; // another producer claimed this position meanwhile
+                }
+
+                // The slot still holds the previous round's message, or its consumer is reading it: the ring is full.
+                RingWait.Reason reason = (seq & Reading) != 0 ? RingWait.Reason.ConsumerHolds : RingWait.Reason.Full;
+                if ((noWait || wait.ShouldCheckOwner()) && TakeOverFromDeadConsumer(slot, pos, seq, wait.Unmoved(pos, seq)))
+                {
+                    continue;
+                }
+
+                if (noWait)
+                {
+                    throw new NativeException("IpcRing.Send", Errno.EAGAIN, $"The ring {Name} is full ({Slots} messages).");
+                }
+
+                wait.Pause(reason);
+            }
+        }
+        finally
+        {
+            wait.Leave();
         }
     }
 
-    /// <summary>Makes the written slot a message consumers can take.</summary>
+    /// <summary>
+    /// Frees the slot of position <paramref name="pos"/>'s previous round when the consumer that claimed it is dead
+    /// (or, unrecorded, has not moved for 5 s): that one message is lost, and the ring goes on.
+    /// </summary>
+    private bool TakeOverFromDeadConsumer(byte* slot, long pos, long seq, long waited)
+    {
+        long previous = pos - Slots;
+        if ((seq & ~Reading) != previous + 1 || Volatile.Read(ref *(long*)(_base + OffDequeue)) <= previous)
+        {
+            return false; // not claimed by a consumer yet: the ring is simply full
+        }
+
+        Holder reader = HolderOf(OffReaderClaims, previous, out int index);
+        bool takeOver = reader == Holder.Dead || (reader == Holder.Unknown && waited > AbandonTicks);
+        if (takeOver && Interlocked.CompareExchange(ref *(long*)slot, pos, seq) == seq)
+        {
+            ClearClaim(OffReaderClaims, index, previous);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Makes the written slot a message consumers can take, and wakes a consumer that sleeps.</summary>
     private void Publish(byte* slot, long pos, int claim, int length, IpcEncoding encoding)
     {
         *(int*)(slot + OffLength) = length;
         slot[OffEncoding] = (byte)encoding;
         Volatile.Write(ref *(long*)slot, pos + 1);
-        Semaphores.Post((IntPtr)(_base + OffItems));
         Unregister(OffWriterClaims, claim);
-    }
-
-    /// <summary>Takes one message into a new array.</summary>
-    private RawMessage? ReceiveSlot(bool noWait, Deadline deadline, CancellationToken cancellationToken)
-    {
-        byte* slot = ClaimMessage(
-            noWait, deadline, cancellationToken, out long pos, out int claim, out int length, out IpcEncoding encoding);
-        if (slot == null)
-        {
-            return null;
-        }
-
-        byte[] payload = new ReadOnlySpan<byte>(slot + SlotHeader, length).ToArray();
-        FreeMessage(slot, pos, claim);
-        return new RawMessage(payload, length, encoding);
-    }
-
-    /// <summary>Frees a slot taken with <see cref="ClaimMessage"/> for the next round's producer, and drops the claim.</summary>
-    private void FreeMessage(byte* slot, long pos, int claim)
-    {
-        Free(slot, pos);
-        Unregister(OffReaderClaims, claim);
-    }
-
-    /// <summary>
-    /// Waits for the next published message and owns its slot (Reading) until the caller frees it; null when
-    /// <paramref name="noWait"/> found none. A slot with an impossible length or encoding is freed and reported; the
-    /// length and encoding given back are the ones checked, read once, as the slot's memory is shared with every peer.
-    /// </summary>
-    private byte* ClaimMessage(
-        bool noWait,
-        Deadline deadline,
-        CancellationToken cancellationToken,
-        out long pos,
-        out int claim,
-        out int length,
-        out IpcEncoding encoding)
-    {
-        length = 0;
-        encoding = default;
-        while (true)
-        {
-            if (!Take(OffItems, noWait, deadline, cancellationToken, () => new IpcTimeoutException("ReceiveTimeout",
-                $"No message arrived in the ring {Name} within {deadline.Timeout}. Check that a producer is "
-                + "running, or raise -Timeout.")))
-            {
-                pos = 0;
-                claim = 0;
-                return null;
-            }
-
-            CheckRegion();
-            bool adopted = TryAdoptOrphan(out pos);
-            while (true)
-            {
-                if (!adopted)
-                {
-                    pos = Interlocked.Increment(ref *(long*)(_base + OffDequeue)) - 1;
-                }
-
-                adopted = false;
-                byte* slot = Slot(pos);
-                claim = Register(OffReaderClaims, pos);
-                SlotState state = WaitForMessage(slot, pos, claim, deadline, cancellationToken);
-                if (state == SlotState.Hole)
-                {
-                    // A producer died or gave up before publishing; the slot is freed:
-                    // take the next position, our item token is still ours.
-                    Unregister(OffReaderClaims, claim);
-                    Semaphores.Post((IntPtr)(_base + OffSpaces));
-                    continue;
-                }
-
-                if (state == SlotState.Lost)
-                {
-                    // A producer took this slot over, taking this process for dead: that message is gone, and with it our token.
-                    Unregister(OffReaderClaims, claim);
-                    break;
-                }
-
-                length = *(int*)(slot + OffLength);
-                encoding = (IpcEncoding)slot[OffEncoding];
-                if ((uint)length > (uint)MessageSize || (byte)encoding > (byte)IpcEncoding.Json)
-                {
-                    FreeMessage(slot, pos, claim);
-                    throw new IpcProtocolException("RingSlotInvalid",
-                        $"A slot of the ring {Name} holds an impossible length ({length}) or encoding; the message "
-                        + "was discarded.");
-                }
-
-                return slot;
-            }
-        }
+        Wake(OffItems);
     }
 
     protected override void Dispose(bool disposing)
