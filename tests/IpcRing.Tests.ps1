@@ -208,6 +208,66 @@ foreach (`$i in 1..2000) {
     }
 }
 
+Describe 'a ring whose consumer dies' -Tag 'Peer', 'Slow' {
+    It 'is not wedged when a consumer is killed with SIGKILL while it holds a slot, and loses only that message' {
+        # 32 MiB messages: the victim spends nearly all its time copying one out of its slot. It is stopped until the
+        # ring's reader claim table (format version 3: 64 entries of 64 bytes from offset 4544, each the position + 1
+        # and the process id) shows it holding a slot, and only then killed, so the test always covers that case.
+        $r = New-IpcRing (New-TestName) -Capacity 2 -MessageSize 32MB
+        $victim = $null
+        try {
+            $producer = Start-IpcPeer -Script @"
+`$r = Connect-IpcRing '$($r.Name)'
+`$b = [byte[]]::new(32MB)
+foreach (`$i in 1..40) { [Array]::Fill(`$b, [byte](`$i % 251)); `$b[0] = `$i; `$null = `$r.Send(`$b, 'Bytes', 2, [timespan]::FromSeconds(30)) }
+"@
+            $victim = Start-IpcPeer -Script "`$r = Connect-IpcRing '$($r.Name)'; while (`$true) { `$null = `$r.Receive([timespan]::FromSeconds(60), 'Bytes') }"
+            $holds = {
+                $f = [System.IO.File]::OpenRead("/dev/shm$($r.Name)")
+                try {
+                    $table = [byte[]]::new(64 * 64)
+                    $null = $f.Seek(4544, 'Begin')
+                    $f.ReadExactly($table)
+                    (0..63 | Where-Object { [BitConverter]::ToInt64($table, $_ * 64 + 8) -eq $victim.Id }).Count -gt 0
+                }
+                finally { $f.Dispose() }
+            }
+            $held = $false
+            $watch = [System.Diagnostics.Stopwatch]::StartNew()
+            while (-not $held -and $watch.Elapsed.TotalSeconds -lt 60) {
+                Start-Sleep -Milliseconds 30
+                Send-Signal $victim.Id STOP
+                if (& $holds) { $held = $true } else { Send-Signal $victim.Id CONT }
+            }
+            $held | Should -BeTrue -Because 'the victim must be killed while it holds a slot'
+            Send-Signal $victim.Id KILL
+            $null = $victim.Process.WaitForExit(10000)
+            $out = Join-Path $TestDrive 'after-kill.txt'
+            $survivor = Start-IpcPeer -Script @"
+`$r = Connect-IpcRing '$($r.Name)'
+`$got = [System.Collections.Generic.List[string]]::new()
+do {
+    `$b = `$r.Receive([timespan]::FromSeconds(30), 'Bytes').Body
+    `$fill = [byte](`$b[0] % 251)
+    `$got.Add(`$(if (`$b[1] -eq `$fill -and `$b[`$b.Length / 2] -eq `$fill -and `$b[-1] -eq `$fill) { "`$(`$b[0])" } else { "torn `$(`$b[0])" }))
+} until (`$b[0] -eq 40)
+Set-Content -LiteralPath '$out' -Value `$got
+"@
+            (Wait-TestPeer $producer -TimeoutSeconds 60).ExitCode | Should -Be 0 -Because 'the producer takes the dead consumer''s slot over'
+            (Wait-TestPeer $survivor -TimeoutSeconds 60).ExitCode | Should -Be 0
+            $got = @(Get-Content -LiteralPath $out)
+            @($got | Where-Object { $_ -notmatch '^\d+$' }) | Should -HaveCount 0 -Because 'no message may be torn'
+            $first = [int]$got[0]
+            $first | Should -BeGreaterThan 1 -Because 'the victim took at least the message it died holding'
+            ($got -join ',') | Should -Be (($first..40) -join ',') -Because 'every message after the one the victim held arrives, in order'
+        }
+        finally {
+            if ($victim -and -not $victim.Process.HasExited) { $victim.Process.Kill() }
+            $r | Remove-IpcRing
+        }
+    }
+}
+
 Describe 'ring cleanup' {
     It 'leaves nothing in /dev/shm' {
         @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*').Count | Should -Be $shmBefore
