@@ -268,6 +268,32 @@ Set-Content -LiteralPath '$out' -Value `$got
     }
 }
 
+Describe 'a ring whose sleeping consumer is killed' -Tag 'Peer' {
+    It 'counts the dead sleeper out, so producers stop calling futex(2) to wake no one' {
+        # Format version 3: the consumers' eventcount is two ints at offset 192 (ticket, sleepers), and their table
+        # of sleepers' process ids 16 ints at offset 320.
+        $r = New-IpcRing (New-TestName) -Capacity 128 -MessageSize 16
+        $header = {
+            $b = [System.IO.File]::ReadAllBytes("/dev/shm$($r.Name)")
+            [pscustomobject]@{ Sleepers = [BitConverter]::ToInt32($b, 196); Table = @(0..15 | ForEach-Object { [BitConverter]::ToInt32($b, 320 + 4 * $_) }) }
+        }
+        try {
+            $victim = Start-IpcPeer -Script "`$r = Connect-IpcRing '$($r.Name)'; `$null = `$r.Receive([timespan]::FromSeconds(60))"
+            Wait-TestCondition { (& $header).Sleepers -eq 1 } -What 'the consumer to sleep on the empty ring'
+            (& $header).Table | Should -Contain $victim.Id
+            Send-Signal $victim.Id KILL
+            $null = $victim.Process.WaitForExit(10000)
+            (& $header).Sleepers | Should -Be 1 -Because 'a killed sleeper cannot count itself out'
+            1..100 | Send-IpcMessage $r -Encoding Text -NoWait
+            $after = & $header
+            $after.Sleepers | Should -Be 0
+            $after.Table | Should -Not -Contain $victim.Id
+            Receive-IpcMessage $r -Count 100 -Timeout 5 -Encoding Text | Select-Object -Last 1 | Should -Be '100'
+        }
+        finally { $r | Remove-IpcRing }
+    }
+}
+
 Describe 'ring cleanup' {
     It 'leaves nothing in /dev/shm' {
         @(Get-ChildItem -LiteralPath '/dev/shm' -Filter 'psipc-test-*').Count | Should -Be $shmBefore

@@ -48,9 +48,9 @@ internal static unsafe partial class Futex
         }
     }
 
-    /// <summary>Wakes every process and thread that sleeps on <paramref name="word"/>.</summary>
-    public static void WakeAll(int* word) =>
-        Syscall.Check("futex", syscall(SysFutex, word, FutexWake, int.MaxValue, null, IntPtr.Zero, 0));
+    /// <summary>Wakes every process and thread that sleeps on <paramref name="word"/>; how many there were.</summary>
+    public static int WakeAll(int* word) =>
+        (int)Syscall.Check("futex", syscall(SysFutex, word, FutexWake, int.MaxValue, null, IntPtr.Zero, 0));
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial long syscall(long number, int* word, int op, int value, Semaphores.Timespec* timeout, IntPtr word2, int value3);

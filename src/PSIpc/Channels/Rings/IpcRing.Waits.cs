@@ -17,7 +17,8 @@ public sealed unsafe partial class IpcRing
     /// Wakes the side that sleeps on the eventcount at <paramref name="offset"/>, if any: after a slot was published
     /// or freed. The fence orders that store before the read of the sleepers' count, as a sleeper counts itself in
     /// before it looks at the slots once more (so one of the two always sees the other); with no sleeper this costs
-    /// the fence and a read, and no system call.
+    /// the fence and a read, and no system call. A sleeper killed with SIGKILL never counts itself out: when 64
+    /// wakes in a row found no one asleep, the dead are counted out of the sleepers' table (see <see cref="RingWait"/>).
     /// </summary>
     private void Wake(int offset)
     {
@@ -26,7 +27,30 @@ public sealed unsafe partial class IpcRing
         if (Volatile.Read(ref eventcount[1]) != 0)
         {
             Interlocked.Increment(ref eventcount[0]);
-            Futex.WakeAll(eventcount);
+            ref int empty = ref offset == OffItems ? ref _emptyWakes : ref _emptySpaceWakes;
+            if (Futex.WakeAll(eventcount) > 0)
+            {
+                empty = 0;
+            }
+            else if (++empty >= 64)
+            {
+                empty = 0;
+                CountOutDeadSleepers(eventcount, (int*)(_base + offset + SleeperTable));
+            }
+        }
+    }
+
+    /// <summary>Takes the entries of dead processes out of a sleepers' table, and their count out of the eventcount.
+    /// Only a dead process's entries are touched, so a live sleeper's count stays exact.</summary>
+    private static void CountOutDeadSleepers(int* eventcount, int* sleepers)
+    {
+        for (int i = 0; i < SleeperSlots; i++)
+        {
+            int pid = Volatile.Read(ref sleepers[i]);
+            if (pid != 0 && !SignalsNative.ProcessExists(pid) && Interlocked.CompareExchange(ref sleepers[i], 0, pid) == pid)
+            {
+                Interlocked.Decrement(ref eventcount[1]);
+            }
         }
     }
 
@@ -40,11 +64,13 @@ public sealed unsafe partial class IpcRing
     {
         private readonly IpcRing _ring;
         private readonly int* _eventcount;
+        private readonly int* _sleepers;
         private readonly Deadline _deadline;
         private readonly CancellationToken _cancellation;
         private int _rounds;
         private int _ticket;
         private bool _counted;
+        private int _entry;
         private long _checkedAt;
         private long _watchedPos;
         private long _watchedSeq;
@@ -54,11 +80,13 @@ public sealed unsafe partial class IpcRing
         {
             _ring = ring;
             _eventcount = (int*)(ring._base + offset);
+            _sleepers = (int*)(ring._base + offset + SleeperTable);
             _deadline = deadline;
             _cancellation = cancellation;
             _rounds = CanSpin ? 0 : SpinRounds;
             _ticket = 0;
             _counted = false;
+            _entry = -1;
             _checkedAt = 0;
             _watchedPos = -1;
             _watchedSeq = -1;
@@ -136,7 +164,17 @@ public sealed unsafe partial class IpcRing
             if (!_counted)
             {
                 // Count in first; the caller looks once more before the sleep, which ends at once if a wake came between.
+                // The entry with this process's id lets the others count it out if it is killed asleep.
                 _ticket = Volatile.Read(ref _eventcount[0]);
+                int pid = _ring._pid;
+                for (int i = 0; i < SleeperSlots && _entry < 0; i++)
+                {
+                    if (Interlocked.CompareExchange(ref _sleepers[i], pid, 0) == 0)
+                    {
+                        _entry = i;
+                    }
+                }
+
                 Interlocked.Increment(ref _eventcount[1]);
                 _counted = true;
                 return;
@@ -151,6 +189,13 @@ public sealed unsafe partial class IpcRing
         {
             if (_counted)
             {
+                // Entry first, then count: one who counts the dead out never sees this entry with the count gone.
+                if (_entry >= 0)
+                {
+                    Volatile.Write(ref _sleepers[_entry], 0);
+                    _entry = -1;
+                }
+
                 Interlocked.Decrement(ref _eventcount[1]);
                 _counted = false;
             }

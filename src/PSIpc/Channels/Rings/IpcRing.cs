@@ -33,6 +33,8 @@ public sealed unsafe partial class IpcRing : IpcChannel
     private const int OffDequeue = 128;
     private const int OffItems = 192; // the consumers' eventcount: (ticket, sleepers), two ints; see Wake
     private const int OffSpaces = 256; // the producers' eventcount
+    private const int SleeperTable = 128; // from an eventcount to its table of sleepers' process ids (16 ints)
+    private const int SleeperSlots = 16;
     private const int ClaimSlots = 64; // per table: (position + 1, process id) of every claim in progress, a cache line each
     private const int ClaimStride = 8; // longs: entries of different processes never share a cache line
     private const int OffWriterClaims = 448;
@@ -53,6 +55,8 @@ public sealed unsafe partial class IpcRing : IpcChannel
     private readonly int _slotSize;
     private readonly int _pid = Environment.ProcessId;
     private int _active;
+    private int _emptyWakes; // wakes in a row that found no one asleep, per eventcount: see Wake
+    private int _emptySpaceWakes;
     private long _sizeCheckedAt;
 
     private IpcRing(string name, IpcSharedMemory region)
